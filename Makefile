@@ -1,0 +1,54 @@
+# Two entry points for a fresh machine (see README):
+#   make demo   - install and run the main job on the default data
+#   make test   - install with test extras, run ruff and pytest
+# Both create .venv unless a virtual environment is already active.
+
+SHELL := /bin/bash
+PYTHON_BOOT ?= python3
+
+ifdef VIRTUAL_ENV
+  PY := python
+  ENV_DIR := $(VIRTUAL_ENV)
+else
+  PY := .venv/bin/python
+  ENV_DIR := .venv
+endif
+
+STAMP_RUN := $(ENV_DIR)/.territorio-run.stamp
+STAMP_TEST := $(ENV_DIR)/.territorio-test.stamp
+
+.PHONY: demo test install install-test lint bench clean
+
+$(PY):
+	$(PYTHON_BOOT) -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@ $(STAMP_RUN)
+
+install: $(STAMP_RUN)
+
+install-test: $(STAMP_TEST)
+
+demo: install
+	$(PY) -m territorio run
+
+lint: install-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: install-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+bench: install-test
+	@for b in benchmarks/bench_*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(PY) "$$b" || exit 1; done
+
+clean:
+	rm -rf .venv .pytest_cache .ruff_cache maps/*.csv maps/*.md

@@ -1,0 +1,5 @@
+"""`python -m territorio` runs the command-line interface."""
+
+from territorio.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Pipeline steps of `territorio run`, one module per theme; each registers itself."""

@@ -1,0 +1,400 @@
+"""The territory model: the comuni of the CMM with their attributes, the outline, the groups.
+
+:func:`build_territory` is a pure function over frames; :func:`load_territory` reads the
+layers through the catalogue and calls it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from territorio.areas import Area, builtin_areas
+from territorio.catalog import Catalog
+from territorio.codes import KEY, MERGED_CODES, check_known, check_unique, normalise_istat_code
+from territorio.errors import (
+    CountMismatchWarning,
+    MissingColumnError,
+    TerritorioError,
+    TerritoryValidationError,
+    UnknownCodeError,
+)
+
+NOT_ASSIGNED = "non assegnata"
+"""Value of ``zona_omogenea`` for comuni whose zone the mirror does not give."""
+
+#: Tolerance of the topology checks, in square metres.
+AREA_TOLERANCE_M2 = 1.0
+
+
+@dataclass(frozen=True)
+class Group:
+    """A set of comuni over which per-comune indicators are aggregated.
+
+    Attributes
+    ----------
+    id
+        ``cmm``, ``parco_sud``, ``zona:<name>`` or ``area:<id>``.
+    kind
+        ``cmm``, ``parco_sud``, ``zona_omogenea`` or ``area``.
+    name
+        Display name.
+    codes
+        Members inside the CMM (the ones with indicators).
+    outside
+        Members outside the CMM (custom areas across provinces).
+    """
+
+    id: str
+    kind: str
+    name: str
+    codes: tuple[str, ...]
+    outside: tuple[str, ...] = ()
+
+
+@dataclass
+class Territory:
+    """The 133 comuni of the Città metropolitana di Milano and their groupings.
+
+    Attributes
+    ----------
+    comuni
+        One row per comune, sorted by ``pro_com_t``: ``pro_com_t``, ``comune``,
+        ``superficie_km2``, ``popolazione_<year>`` per year, ``parco_sud``,
+        ``zona_omogenea``, geometry (EPSG:32632).
+    outline
+        The CMM outline, one feature.
+    population_years
+        Years with resident population (1 January of each year).
+    areas
+        Custom areas by id.
+    layers
+        Layer ids the territory was built from.
+    """
+
+    comuni: gpd.GeoDataFrame
+    outline: gpd.GeoDataFrame
+    population_years: tuple[int, ...]
+    areas: dict[str, Area] = field(default_factory=dict)
+    layers: tuple[str, ...] = ()
+
+    @property
+    def codes(self) -> list[str]:
+        """ISTAT codes of the comuni, sorted."""
+        return self.comuni[KEY].tolist()
+
+    @property
+    def latest_year(self) -> int:
+        """Most recent population year."""
+        return max(self.population_years)
+
+    def population(self, year: int | None = None) -> pd.Series:
+        """Resident population on 1 January of ``year`` (default: latest), by ``pro_com_t``."""
+        year = self.latest_year if year is None else year
+        if year not in self.population_years:
+            raise KeyError(f"no population for {year}; years available: {self.population_years}")
+        return self.comuni.set_index(KEY)[f"popolazione_{year}"]
+
+    def lookup(self, query: str) -> pd.Series:
+        """Find one comune by ISTAT code or name (case and accents ignored).
+
+        Raises
+        ------
+        TerritorioError
+            If nothing matches, with the closest names.
+        """
+        table = self.comuni
+        try:
+            code = normalise_istat_code(query)
+        except ValueError:
+            code = None
+        if code is not None and code in set(table[KEY]):
+            return table.loc[table[KEY] == code].iloc[0]
+        folded = table["comune"].map(_fold)
+        hits = table.loc[folded == _fold(query)]
+        if len(hits) == 1:
+            return hits.iloc[0]
+        close = difflib.get_close_matches(_fold(query), folded.tolist(), n=3, cutoff=0.6)
+        names = [table.loc[folded == c, "comune"].iloc[0] for c in close]
+        hint = f" Did you mean: {', '.join(names)}?" if names else ""
+        raise TerritorioError(f"no comune of the CMM matches {query!r}.{hint}")
+
+    def groups(self) -> list[Group]:
+        """The CMM, each zona omogenea, the Parco Sud comuni and every custom area."""
+        table = self.comuni
+        codes = set(table[KEY])
+        groups = [Group("cmm", "cmm", "Città metropolitana di Milano", tuple(table[KEY]))]
+        for zone in sorted(table["zona_omogenea"].unique(), key=lambda z: (z == NOT_ASSIGNED, z)):
+            members = tuple(table.loc[table["zona_omogenea"] == zone, KEY])
+            groups.append(Group(f"zona:{zone}", "zona_omogenea", zone, members))
+        park = tuple(table.loc[table["parco_sud"], KEY])
+        groups.append(Group("parco_sud", "parco_sud", "Parco Agricolo Sud Milano", park))
+        for area in self.areas.values():
+            inside = tuple(c for c in area.codes if c in codes)
+            outside = tuple(c for c in area.codes if c not in codes)
+            groups.append(Group(f"area:{area.id}", "area", area.name, inside, outside))
+        return groups
+
+
+def population_by_year(
+    population: pd.DataFrame, known: set[str], *, source: Path | str
+) -> pd.DataFrame:
+    """Pivot ISTAT population rows to one column ``popolazione_<year>`` per year.
+
+    Codes of comuni merged since (see :data:`territorio.codes.MERGED_CODES`) are summed into
+    the current comune.
+
+    Raises
+    ------
+    MissingColumnError, UnknownCodeError, TerritoryValidationError
+    """
+    needed = [KEY, "ref_date", "pop_total"]
+    missing = [c for c in needed if c not in population.columns]
+    if missing:
+        raise MissingColumnError(source, missing, list(population.columns))
+    frame = population[needed].copy()
+    frame[KEY] = frame[KEY].map(lambda c: MERGED_CODES.get(c, c))
+    check_known(frame[KEY], known, source=source, column=KEY, universe="the CMM comuni")
+    years = pd.to_datetime(frame["ref_date"], errors="coerce")
+    if years.isna().any():
+        row = int(np.flatnonzero(years.isna())[0]) + 1
+        raise TerritoryValidationError(
+            f"{source}: row {row}, column 'ref_date': expected a date such as 2024-01-01"
+        )
+    frame["year"] = years.dt.year
+    wide = frame.groupby([KEY, "year"])["pop_total"].sum().unstack("year")
+    incomplete = [int(y) for y in wide.columns if wide[y].isna().any() or len(wide) < len(known)]
+    if incomplete:
+        lacking = sorted(known - set(wide.index))[:5]
+        raise TerritoryValidationError(
+            f"{source}: population incomplete for year(s) {incomplete}"
+            + (f"; comuni without any row: {lacking}" if lacking else "")
+        )
+    wide.columns = [f"popolazione_{int(y)}" for y in wide.columns]
+    return wide.astype("int64").reset_index()
+
+
+def validate_comuni(
+    comuni: gpd.GeoDataFrame,
+    outline: gpd.GeoDataFrame,
+    *,
+    expected_count: int = 0,
+    source: str = "comuni",
+) -> None:
+    """Check the comune layer: unique codes, count, valid geometries, no overlaps, outline.
+
+    Raises
+    ------
+    DuplicateCodeError
+        If a code repeats.
+    TerritoryValidationError
+        If geometries are invalid or empty, overlap by more than 1 m², or their union differs
+        from the outline by more than 1 m².
+    """
+    check_unique(comuni[KEY], source=source, column=KEY)
+    if expected_count and len(comuni) != expected_count:
+        warnings.warn(
+            f"{source}: {len(comuni)} comuni, expected {expected_count}",
+            CountMismatchWarning,
+            stacklevel=2,
+        )
+    geoms = comuni.geometry.values
+    bad = comuni.loc[shapely.is_empty(geoms) | ~shapely.is_valid(geoms) | shapely.is_missing(geoms)]
+    if not bad.empty:
+        reasons = [
+            f"{row[KEY]} ({shapely.is_valid_reason(row.geometry)})"
+            for _, row in bad.head(5).iterrows()
+        ]
+        raise TerritoryValidationError(
+            f"{source}: {len(bad)} invalid or empty geometries: {'; '.join(reasons)}"
+        )
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    pairs = left < right
+    left, right = left[pairs], right[pairs]
+    overlap = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+    over = np.flatnonzero(overlap > AREA_TOLERANCE_M2)
+    if over.size:
+        codes = comuni[KEY].to_numpy()
+        shown = ", ".join(
+            f"{codes[left[i]]}/{codes[right[i]]} {overlap[i]:.1f} m²" for i in over[:5]
+        )
+        raise TerritoryValidationError(f"{source}: comuni overlap: {shown}")
+    union = shapely.union_all(geoms)
+    difference = shapely.area(
+        shapely.symmetric_difference(union, shapely.union_all(outline.geometry.values))
+    )
+    if difference > AREA_TOLERANCE_M2:
+        raise TerritoryValidationError(
+            f"{source}: the union of the comuni differs from the CMM outline by "
+            f"{difference:,.1f} m² (tolerance {AREA_TOLERANCE_M2} m²)"
+        )
+
+
+def build_territory(
+    comuni: gpd.GeoDataFrame,
+    outline: gpd.GeoDataFrame,
+    population: pd.DataFrame,
+    parco_sud: pd.DataFrame,
+    zones: pd.DataFrame,
+    *,
+    areas: dict[str, Area] | None = None,
+    expected_count: int = 0,
+    sources: dict[str, str] | None = None,
+) -> Territory:
+    """Assemble and validate the territory from already-read frames.
+
+    Parameters
+    ----------
+    comuni
+        Polygons in a metric CRS with ``pro_com_t`` and ``comune``.
+    outline
+        The outline polygon(s), same CRS.
+    population
+        ISTAT rows with ``pro_com_t``, ``ref_date``, ``pop_total``.
+    parco_sud
+        Member comuni (``pro_com_t``).
+    zones
+        ``pro_com_t`` and ``zona_omogenea`` (blank when unknown).
+    areas
+        Custom areas.
+    expected_count
+        Number of comuni expected (0: not checked).
+    sources
+        Names of the inputs for error messages (``{"comuni": path, ...}``).
+
+    Returns
+    -------
+    Territory
+    """
+    names = {
+        "comuni": "comuni",
+        "population": "population",
+        "parco_sud": "parco_sud",
+        "zones": "zones",
+        **(sources or {}),
+    }
+    for frame, cols, key in (
+        (comuni, [KEY, "comune"], "comuni"),
+        (parco_sud, [KEY], "parco_sud"),
+        (zones, [KEY, "zona_omogenea"], "zones"),
+    ):
+        missing = [c for c in cols if c not in frame.columns]
+        if missing:
+            raise MissingColumnError(names[key], missing, list(frame.columns))
+    validate_comuni(comuni, outline, expected_count=expected_count, source=names["comuni"])
+    known = set(comuni[KEY])
+    table = comuni[[KEY, "comune", "geometry"]].sort_values(KEY).reset_index(drop=True)
+    table["superficie_km2"] = table.geometry.area / 1e6
+    pop = population_by_year(population, known, source=names["population"])
+    table = table.merge(pop, on=KEY, how="left", validate="one_to_one")
+
+    check_known(
+        parco_sud[KEY], known, source=names["parco_sud"], column=KEY, universe="the CMM comuni"
+    )
+    table["parco_sud"] = table[KEY].isin(set(parco_sud[KEY]))
+
+    check_known(zones[KEY], known, source=names["zones"], column=KEY, universe="the CMM comuni")
+    zone_of = zones.set_index(KEY)["zona_omogenea"]
+    zone_of = zone_of.where(zone_of.notna() & (zone_of.astype(str).str.strip() != ""), NOT_ASSIGNED)
+    table["zona_omogenea"] = table[KEY].map(zone_of).fillna(NOT_ASSIGNED).astype(str)
+
+    years = tuple(sorted(int(c.rsplit("_", 1)[1]) for c in pop.columns if c != KEY))
+    ordered = [
+        KEY,
+        "comune",
+        "superficie_km2",
+        *(f"popolazione_{y}" for y in years),
+        "parco_sud",
+        "zona_omogenea",
+        "geometry",
+    ]
+    table = gpd.GeoDataFrame(table[ordered], geometry="geometry", crs=comuni.crs)
+    return Territory(table, outline, years, dict(areas or {}))
+
+
+#: Layers the territory is built from.
+TERRITORY_LAYERS = (
+    "cmm_comuni",
+    "cmm_confine",
+    "istat_popolazione",
+    "parco_sud_comuni",
+    "zone_omogenee",
+)
+
+
+def load_territory(catalog: Catalog, areas: dict[str, Area] | None = None) -> Territory:
+    """Read the territory layers through the catalogue and build the model.
+
+    Parameters
+    ----------
+    catalog
+        The layer catalogue (its overrides apply).
+    areas
+        Custom areas; defaults to the built-in ones (the ITI SOM).
+    """
+    frames = {layer_id: catalog.read(layer_id) for layer_id in TERRITORY_LAYERS}
+    territory = build_territory(
+        frames["cmm_comuni"],
+        frames["cmm_confine"],
+        frames["istat_popolazione"],
+        frames["parco_sud_comuni"],
+        frames["zone_omogenee"],
+        areas=builtin_areas() if areas is None else areas,
+        expected_count=catalog.manifest("cmm_comuni").expected_count,
+        sources={
+            "comuni": str(catalog.path("cmm_comuni")),
+            "population": str(catalog.path("istat_popolazione")),
+            "parco_sud": str(catalog.path("parco_sud_comuni")),
+            "zones": str(catalog.path("zone_omogenee")),
+        },
+    )
+    territory.layers = TERRITORY_LAYERS
+    return territory
+
+
+def load_area_comuni(catalog: Catalog, area: Area) -> gpd.GeoDataFrame:
+    """Member comuni of a custom area with their geometry, from any Italian province.
+
+    Lombardia comuni come from the Lombardia layer; others from the Italy layer, read only
+    when needed.
+
+    Raises
+    ------
+    UnknownCodeError
+        If a code is in neither layer.
+    """
+    found = _read_codes(catalog, "lombardia_comuni", area.codes)
+    missing = [c for c in area.codes if c not in set(found[KEY])]
+    if missing:
+        more = _read_codes(catalog, "italia_comuni", tuple(missing))
+        found = pd.concat([found, more], ignore_index=True)
+    missing = [c for c in area.codes if c not in set(found[KEY])]
+    if missing:
+        raise UnknownCodeError(
+            f"area {area.id!r}",
+            "codes",
+            {c: area.codes.index(c) + 1 for c in missing},
+            "the ISTAT 2023 comuni of Italy",
+        )
+    order = {code: i for i, code in enumerate(area.codes)}
+    found = found.sort_values(KEY, key=lambda s: s.map(order)).reset_index(drop=True)
+    return gpd.GeoDataFrame(found, geometry="geometry", crs=found.crs)
+
+
+def _read_codes(catalog: Catalog, layer_id: str, codes: tuple[str, ...]) -> gpd.GeoDataFrame:
+    frame = catalog.read(layer_id)
+    return frame.loc[frame[KEY].isin(codes), [KEY, "comune", "cod_prov", "geometry"]]
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()

@@ -1,0 +1,178 @@
+"""Synthetic layer mirror built in code: a 3×3 grid of 1 km square comuni and its catalogue."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import box
+
+ORIGIN_X, ORIGIN_Y = 500_000.0, 5_030_000.0
+SIDE = 1_000.0
+CODES = [f"0150{i:02d}" for i in range(1, 10)]  # 015001 … 015009
+NAMES = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota"]
+POP = {2023: [1000 * (i + 1) for i in range(9)], 2024: [1100 * (i + 1) for i in range(9)]}
+PARK = ["015001", "015002", "015004"]
+ZONES = {"015001": "Ovest", "015002": "Ovest", "015005": "Centro"}
+
+
+def square(col: int, row: int) -> shapely.Polygon:
+    x = ORIGIN_X + col * SIDE
+    y = ORIGIN_Y + row * SIDE
+    return box(x, y, x + SIDE, y + SIDE)
+
+
+def comuni_frame() -> gpd.GeoDataFrame:
+    geoms = [square(i % 3, i // 3) for i in range(9)]
+    return gpd.GeoDataFrame({"pro_com_t": CODES, "comune": NAMES}, geometry=geoms, crs="EPSG:32632")
+
+
+def outline_frame() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"cod_uts": [215]},
+        geometry=[box(ORIGIN_X, ORIGIN_Y, ORIGIN_X + 3 * SIDE, ORIGIN_Y + 3 * SIDE)],
+        crs="EPSG:32632",
+    )
+
+
+def population_frame() -> pd.DataFrame:
+    rows = [
+        {"pro_com_t": code, "comune": name, "ref_date": f"{year}-01-01", "pop_total": pops[i]}
+        for year, pops in POP.items()
+        for i, (code, name) in enumerate(zip(CODES, NAMES, strict=True))
+    ]
+    return pd.DataFrame(rows)
+
+
+def park_frame() -> pd.DataFrame:
+    return pd.DataFrame({"pro_com_t": PARK, "comune": [NAMES[CODES.index(c)] for c in PARK]})
+
+
+def zones_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"pro_com_t": CODES, "comune": NAMES, "zona_omogenea": [ZONES.get(c, "") for c in CODES]}
+    )
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_manifest(layers: Path, mirror: Path, **fields: object) -> Path:
+    """Write a manifest for a file already in the mirror, with its real checksum."""
+    fields.setdefault("title", {"it": str(fields["id"]), "en": str(fields["id"])})
+    for key, value in {
+        "theme": "territorio",
+        "status": "real",
+        "publisher": "Test",
+        "source_url": "https://example.org",
+        "licence": "CC BY 4.0",
+        "date": "2024-01-01",
+    }.items():
+        fields.setdefault(key, value)
+    fields.setdefault("sha256", sha256(mirror / str(fields["path"])))
+    lines = []
+    for key, value in fields.items():
+        if key == "title":
+            lines.append(f'title = {{ it = "{value["it"]}", en = "{value["en"]}" }}')
+        elif isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int):
+            lines.append(f"{key} = {value}")
+        elif isinstance(value, list | tuple):
+            lines.append(
+                f"{key} = [{', '.join(repr(str(v)).replace(chr(39), chr(34)) for v in value)}]"
+            )
+        else:
+            lines.append(f'{key} = "{value}"')
+    path = layers / f"{fields['id']}.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def build_mirror(root: Path) -> tuple[Path, Path]:
+    """Write the synthetic mirror and its catalogue under ``root``; return (mirror, layers)."""
+    mirror = root / "mirror"
+    layers = root / "layers"
+    (mirror / "boundaries").mkdir(parents=True)
+    (mirror / "landuse").mkdir()
+    (mirror / "templates").mkdir()
+    layers.mkdir()
+    gpkg = mirror / "boundaries" / "comuni.gpkg"
+    comuni_frame().to_file(gpkg, layer="comuni", driver="GPKG")
+    outline_frame().to_file(gpkg, layer="cmm_confine", driver="GPKG")
+    population_frame().to_csv(mirror / "landuse" / "popolazione.csv", index=False)
+    park_frame().to_csv(mirror / "boundaries" / "parco.csv", index=False)
+    zones_frame().to_csv(mirror / "boundaries" / "zone.csv", index=False)
+    (mirror / "templates" / "siti_TEMPLATE.csv").write_text("site_id,com_istat_code,lon,lat\n")
+
+    write_manifest(
+        layers,
+        mirror,
+        id="cmm_comuni",
+        kind="vector",
+        path="boundaries/comuni.gpkg",
+        layer="comuni",
+        crs="EPSG:32632",
+        key="pro_com_t",
+        key_unique=True,
+        expected_count=9,
+        columns=["pro_com_t", "comune"],
+    )
+    write_manifest(
+        layers,
+        mirror,
+        id="cmm_confine",
+        kind="vector",
+        path="boundaries/comuni.gpkg",
+        layer="cmm_confine",
+        crs="EPSG:32632",
+        expected_count=1,
+    )
+    write_manifest(
+        layers,
+        mirror,
+        id="istat_popolazione",
+        kind="table",
+        path="landuse/popolazione.csv",
+        key="pro_com_t",
+        expected_count=18,
+        columns=["pro_com_t", "ref_date", "pop_total"],
+    )
+    write_manifest(
+        layers,
+        mirror,
+        id="parco_sud_comuni",
+        kind="table",
+        path="boundaries/parco.csv",
+        key="pro_com_t",
+        key_unique=True,
+        expected_count=3,
+        columns=["pro_com_t"],
+    )
+    write_manifest(
+        layers,
+        mirror,
+        id="zone_omogenee",
+        kind="table",
+        path="boundaries/zone.csv",
+        key="pro_com_t",
+        key_unique=True,
+        expected_count=9,
+        status="partial",
+        columns=["pro_com_t", "zona_omogenea"],
+    )
+    write_manifest(
+        layers,
+        mirror,
+        id="cmm_siti_5g",
+        kind="table",
+        status="template-only",
+        path="templates/siti_TEMPLATE.csv",
+        key="com_istat_code",
+        columns=["site_id", "com_istat_code", "lon", "lat"],
+    )
+    return mirror, layers

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from territorio.config import load_config
+from territorio.errors import ConfigError, TerritorioError, UnknownCodeError
+from territorio.indicators import Column, IndicatorTable, Ratio
+from territorio.outputs import OutputSet
+from territorio.pipeline import STEPS, register_step, run_pipeline
+from territorio.report import read_indicators
+from territorio.territory import Group
+
+from . import synthetic as syn
+
+
+def test_run_writes_table_groups_and_dictionary(catalog, tmp_path):
+    out = tmp_path / "out"
+    result = run_pipeline(load_config(None), catalog=catalog, out=out)
+    names = sorted(p.name for p in result.written)
+    assert names == ["indicatori_aree.csv", "indicatori_comuni.csv", "indicatori_comuni.md"]
+    table = read_indicators(out / "indicatori_comuni.csv")
+    assert len(table) == 9
+    assert table["pro_com_t"].tolist() == syn.CODES
+    for column in [
+        "pro_com_t",
+        "comune",
+        "superficie_km2",
+        "popolazione_2023",
+        "popolazione_2024",
+        "parco_sud",
+        "zona_omogenea",
+    ]:
+        assert column in table.columns
+    groups = pd.read_csv(out / "indicatori_aree.csv")
+    cmm = groups.set_index("gruppo").loc["cmm"]
+    assert cmm["popolazione_2024"] == sum(syn.POP[2024])
+    assert cmm["superficie_km2"] == pytest.approx(9.0)
+    assert cmm["parco_sud"] == 3
+    dictionary = (out / "indicatori_comuni.md").read_text(encoding="utf-8")
+    for column in table.columns:
+        assert f"`{column}`" in dictionary
+    assert "Fonti e licenze" in dictionary and "CC BY 4.0" in dictionary
+    assert not [p for p in out.iterdir() if p.name.startswith(".territorio-")]
+
+
+def test_english_dictionary(catalog, tmp_path):
+    config = load_config(None)
+    config["output"].lang = "en"
+    run_pipeline(config, catalog=catalog, out=tmp_path)
+    text = (tmp_path / "indicatori_comuni.md").read_text(encoding="utf-8")
+    assert "Sources and licences" in text and "Resident population on 1 January 2024" in text
+
+
+def test_failed_step_leaves_output_untouched(catalog, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "indicatori_comuni.csv").write_text("old\n")
+
+    @register_step("boom", order=99, it="Boom", en="Boom")
+    def boom(ctx):
+        ctx.outputs.path("partial.csv").write_text("half")
+        raise TerritorioError("step failed on purpose")
+
+    try:
+        with pytest.raises(TerritorioError, match="on purpose"):
+            run_pipeline(load_config(None), catalog=catalog, out=out)
+    finally:
+        STEPS.pop("boom")
+    assert sorted(p.name for p in out.iterdir()) == ["indicatori_comuni.csv"]
+    assert (out / "indicatori_comuni.csv").read_text() == "old\n"
+
+
+def test_unknown_step_and_missing_population_year(catalog, tmp_path):
+    config = load_config(None)
+    config["run"].steps = ["territorio", "teleport"]
+    with pytest.raises(ConfigError, match="unknown step"):
+        run_pipeline(config, catalog=catalog, out=tmp_path)
+    config = load_config(None)
+    config["territory"].population_years = [1999]
+    with pytest.raises(ConfigError, match="no population data for \\[1999\\]"):
+        run_pipeline(config, catalog=catalog, out=tmp_path / "x")
+    assert not (tmp_path / "x").exists() or not list((tmp_path / "x").iterdir())
+
+
+def test_population_years_selection(catalog, tmp_path):
+    config = load_config(None)
+    config["territory"].population_years = [2024]
+    run_pipeline(config, catalog=catalog, out=tmp_path)
+    table = read_indicators(tmp_path / "indicatori_comuni.csv")
+    assert "popolazione_2024" in table.columns and "popolazione_2023" not in table.columns
+
+
+def test_indicator_table_rejects_bad_additions():
+    table = IndicatorTable(["015001", "015002"])
+    doc = Column("x", "ha", {"it": "x"}, aggregate="sum")
+    with pytest.raises(TerritorioError, match="undocumented \\['y'\\]"):
+        table.add(pd.DataFrame({"x": [1, 2], "y": [1, 2]}, index=["015001", "015002"]), [doc])
+    with pytest.raises(UnknownCodeError, match="015009"):
+        table.add(pd.DataFrame({"x": [1]}, index=["015009"]), [doc])
+    table.add(pd.DataFrame({"x": [1.0]}, index=["015001"]), [doc])
+    assert table.frame["x"].isna().tolist() == [False, True]
+    with pytest.raises(TerritorioError, match="already in the table \\['x'\\]"):
+        table.add(pd.DataFrame({"x": [1]}, index=["015001"]), [doc])
+
+
+def test_aggregation_rules():
+    table = IndicatorTable(["a", "b", "c"])
+    table.add(
+        pd.DataFrame(
+            {
+                "num": [1.0, 3.0, 6.0],
+                "den": [2.0, 2.0, 4.0],
+                "flag": [True, False, True],
+                "pct": [50.0, 150.0, 150.0],
+            },
+            index=["a", "b", "c"],
+        ),
+        [
+            Column("num", "", {"it": "n"}, aggregate="sum"),
+            Column("den", "", {"it": "d"}, aggregate="sum"),
+            Column("flag", "", {"it": "f"}, aggregate="count_true"),
+            Column("pct", "%", {"it": "p"}, aggregate=Ratio("num", "den", 100.0)),
+        ],
+    )
+    rows = table.aggregate([Group("g", "area", "G", ("a", "b"), ("z",))]).iloc[0]
+    assert rows["num"] == 4.0 and rows["flag"] == 1
+    assert rows["pct"] == pytest.approx(100.0)  # ratio of sums, not mean of ratios
+    assert rows["comuni_fuori_cmm"] == 1
+
+
+def test_output_set_refuses_overwrite_when_asked(tmp_path):
+    (tmp_path / "a.txt").write_text("old")
+    with (
+        pytest.raises(TerritorioError, match="--overwrite"),
+        OutputSet(tmp_path, overwrite=False) as out,
+    ):
+        out.path("a.txt").write_text("new")
+    assert (tmp_path / "a.txt").read_text() == "old"
+    with OutputSet(tmp_path) as out:
+        out.path("sub/b.txt").write_text("b")
+        out.path("a.txt").write_text("new")
+    assert (tmp_path / "a.txt").read_text() == "new" and (tmp_path / "sub" / "b.txt").exists()
+
+
+def test_output_set_unwritable_destination(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with (
+        pytest.raises(TerritorioError, match="cannot write to output directory"),
+        OutputSet(blocker / "out"),
+    ):
+        pass
