@@ -78,13 +78,10 @@ def layers_list(
             if status.manifest.is_template
             else ("yes" if status.present else "[red]no[/red]")
         )
+        # the full licence text with its caveat is in `territorio layers show`
+        licence = status.manifest.licence.split(" (")[0]
         table.add_row(
-            layer_id,
-            status.manifest.theme,
-            status.manifest.status,
-            present,
-            checksum,
-            status.manifest.licence,
+            layer_id, status.manifest.theme, status.manifest.status, present, checksum, licence
         )
     out.print(table)
 
