@@ -24,6 +24,11 @@ app = typer.Typer(
 )
 layers_app = typer.Typer(help="The layer catalogue: list, check, fetch.", add_completion=False)
 app.add_typer(layers_app, name="layers")
+land_app = typer.Typer(
+    help="Land consumption (suolo): ISPRA monitoring, PTM threshold check, raster zonal stats.",
+    add_completion=False,
+)
+app.add_typer(land_app, name="land")
 
 out = Console()
 err = Console(stderr=True)
@@ -187,6 +192,71 @@ def run(
     """Run every step and write indicatori_comuni.csv, its dictionary and the area aggregates."""
     from territorio.pipeline import run_pipeline
 
+    cfg = _prepare_config(config, data, lang)
+    cfg.layers.update({k: v.resolve() for k, v in _overrides(layer).items()})
+    _report(run_pipeline(cfg, out=out_dir), cfg.lang)
+
+
+@land_app.callback(invoke_without_command=True)
+def land(
+    ctx: typer.Context,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("maps/suolo"),
+    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    data: DataOption = None,
+    ambiti: Annotated[
+        Path | None, typer.Option("--ambiti", help="PGT ambiti CSV for the PTM check.")
+    ] = None,
+    raster: Annotated[
+        list[Path] | None, typer.Option("--raster", help="Consumed-soil GeoTIFF (repeatable).")
+    ] = None,
+    year: Annotated[list[int] | None, typer.Option("--year", help="Year of each --raster.")] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option("--impermeabilita", help="Rasters are imperviousness 0-100: threshold."),
+    ] = None,
+    soglia_residenziale: Annotated[
+        float | None, typer.Option(help="Required residential reduction % (25-30).")
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Land-consumption indicators, series, charts and the PTM check, written to --out."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from territorio.pipeline import run_pipeline
+
+    cfg = _prepare_config(config, data, lang)
+    land_cfg = cfg["land"]
+    if ambiti:
+        land_cfg.ambiti = str(ambiti.resolve())
+    if raster:
+        land_cfg.rasters = [str(p.resolve()) for p in raster]
+        land_cfg.raster_years = list(year or [])
+        land_cfg.source = "raster"
+    if threshold is not None:
+        land_cfg.imperviousness_threshold = threshold
+    if soglia_residenziale is not None:
+        land_cfg.soglia_residenziale_pct = soglia_residenziale
+    _revalidate(cfg, "land")
+    cfg["run"].steps = ["territorio", "suolo"]
+    _report(run_pipeline(cfg, out=out_dir), cfg.lang)
+
+
+@land_app.command("template")
+def land_template(
+    out_file: Annotated[Path, typer.Argument(help="Where to write the empty template.")] = Path(
+        "ambiti_trasformazione.csv"
+    ),
+) -> None:
+    """Write the empty CSV template of the PGT transformation areas (ambiti)."""
+    from territorio.land.thresholds import TEMPLATE_FILE
+
+    if out_file.exists():
+        raise TerritorioError(f"{out_file} exists; choose another name")
+    out_file.write_text(TEMPLATE_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    out.print(f"written {out_file}: one row per comune and funzione (residenziale/altro)")
+
+
+def _prepare_config(config: Path | None, data: Path | None, lang: str | None):
     cfg = load_config(config)
     if data:
         cfg["data"].mirror = str(data)
@@ -194,13 +264,29 @@ def run(
         if lang not in ("it", "en"):
             raise typer.BadParameter("it or en", param_hint="--lang")
         cfg["output"].lang = lang
-    cfg.layers.update({k: v.resolve() for k, v in _overrides(layer).items()})
-    result = run_pipeline(cfg, out=out_dir)
+    return cfg
+
+
+def _revalidate(cfg, name: str) -> None:
+    """Re-run a section's checks after command-line options changed it."""
+    from territorio.errors import ConfigError
+
+    try:
+        cfg[name].__post_init__()
+    except ValueError as exc:
+        raise ConfigError("command line", name, str(exc)) from None
+
+
+def _report(result, lang: str) -> None:
+    label_note, label_written = ("nota", "scritto") if lang == "it" else ("note", "written")
     for note in result.notes:
-        out.print(f"[yellow]nota[/yellow] {note.render(cfg.lang)}", highlight=False)
-    for path in result.written:
-        out.print(f"[green]scritto[/green] {path}", highlight=False)
-    out.print(f"{len(result.table.frame)} comuni, {len(result.table.columns)} indicatori")
+        out.print(f"[yellow]{label_note}[/yellow] {note.render(lang)}", highlight=False)
+    shown = [p for p in result.written if p.suffix != ".svg"]
+    for path in shown:
+        out.print(f"[green]{label_written}[/green] {path}", highlight=False)
+    if len(shown) < len(result.written):
+        out.print(f"[green]{label_written}[/green] {len(result.written) - len(shown)} SVG charts")
+    out.print(f"{len(result.table.frame)} comuni, {len(result.table.columns)} columns")
 
 
 @app.command("config")

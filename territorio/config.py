@@ -98,12 +98,20 @@ class RunConfig:
         the config file's folder).
     areas
         Custom areas: the built-in ones plus those of the file.
+    base_dir
+        Folder against which relative paths of the config are resolved.
     """
 
     path: Path | None
     sections: dict[str, Any]
     layers: dict[str, Path] = field(default_factory=dict)
     areas: dict[str, Area] = field(default_factory=dict)
+    base_dir: Path = field(default_factory=Path.cwd)
+
+    def resolve(self, path: str | Path) -> Path:
+        """A path of the config, relative to the config file's folder."""
+        path = Path(path).expanduser()
+        return path if path.is_absolute() else (self.base_dir / path).resolve()
 
     def __getitem__(self, name: str) -> Any:
         return self.sections[name]
@@ -122,6 +130,9 @@ def load_config(path: Path | str | None = None) -> RunConfig:
     ConfigError
         Naming the file and the key for unknown sections or keys, wrong types, bad values.
     """
+    from territorio.pipeline import available_steps
+
+    available_steps()  # theme sections register when their step modules are imported
     source: Path | str = Path(path) if path else "<defaults>"
     data: dict[str, Any] = {}
     if path:
@@ -131,7 +142,7 @@ def load_config(path: Path | str | None = None) -> RunConfig:
             raise ConfigError(source, "file", "config file not found") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(source, "file", f"not valid TOML: {exc}") from None
-    base = Path(path).resolve().parent if path else Path.cwd()
+    base = Path(path).resolve().parent if path else Path.cwd().resolve()
     known = [*SECTIONS, "layers", "areas"]
     for name in data:
         if name not in known:
@@ -149,7 +160,7 @@ def load_config(path: Path | str | None = None) -> RunConfig:
         layers[layer_id] = (base / file).resolve() if not Path(file).is_absolute() else Path(file)
     areas = builtin_areas()
     areas.update(parse_areas(data.get("areas") or {}, source=source))
-    return RunConfig(Path(path) if path else None, sections, layers, areas)
+    return RunConfig(Path(path) if path else None, sections, layers, areas, base)
 
 
 def _build_section(cls: type, values: Any, name: str, source: Path | str) -> Any:

@@ -70,9 +70,9 @@ def write_indicator_outputs(ctx: RunContext, step_names: Sequence[str]) -> None:
     """Write the per-comune table, the group aggregates and the data dictionary."""
     lang = ctx.config.lang
     frame = ctx.table.to_frame()
-    frame.to_csv(ctx.outputs.path(TABLE_FILE), index=False, float_format="%.6g")
+    frame.to_csv(ctx.outputs.path(TABLE_FILE), index=False, float_format="%.10g")
     groups = ctx.table.aggregate(ctx.territory.groups())
-    groups.to_csv(ctx.outputs.path(GROUPS_FILE), index=False, float_format="%.6g")
+    groups.to_csv(ctx.outputs.path(GROUPS_FILE), index=False, float_format="%.10g")
     text = data_dictionary(
         list(ctx.table.columns.values()),
         ctx.catalog,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from pathlib import Path
 
 import geopandas as gpd
@@ -57,6 +58,52 @@ def zones_frame() -> pd.DataFrame:
     )
 
 
+ISPRA_YEARS = [2006, 2012, *range(2015, 2025)]
+
+
+def ispra_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Stock (long), wide and flows tables shaped like the ISPRA derivatives of the mirror.
+
+    Comune i (0-based) has 10 + i ha consumed in 2006 and gains 0.5 ha a year; area 100 ha.
+    """
+    stock, flows, wide = [], [], []
+    for i, code in enumerate(CODES):
+        values = {y: 10.0 + i + 0.5 * (y - 2006) for y in ISPRA_YEARS}
+        for y in ISPRA_YEARS:
+            stock.append(
+                {
+                    "pro_com_t": code,
+                    "year": y,
+                    "consumed_ha": values[y],
+                    "consumed_pct": values[y],
+                    "source": "derived_backward_from_2024" if y < 2024 else "ispra_published",
+                }
+            )
+        for a, b in itertools.pairwise(ISPRA_YEARS):
+            net = values[b] - values[a]
+            flows.append(
+                {
+                    "pro_com_t": code,
+                    "period": f"{a}-{b}",
+                    "year_from": a,
+                    "year_to": b,
+                    "years": b - a,
+                    "net_ha": net,
+                    "gross_ha": net + 0.1,
+                    "restored_ha": 0.1,
+                }
+            )
+        wide.append(
+            {
+                "pro_com_t": code,
+                "superficie_ha_derived": 100.0,
+                "stock_2024_ha": values[2024],
+                "stock_2024_pct": values[2024],
+            }
+        )
+    return pd.DataFrame(stock), pd.DataFrame(wide), pd.DataFrame(flows)
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -108,6 +155,10 @@ def build_mirror(root: Path) -> tuple[Path, Path]:
     park_frame().to_csv(mirror / "boundaries" / "parco.csv", index=False)
     zones_frame().to_csv(mirror / "boundaries" / "zone.csv", index=False)
     (mirror / "templates" / "siti_TEMPLATE.csv").write_text("site_id,com_istat_code,lon,lat\n")
+    stock, wide, flows = ispra_frames()
+    stock.to_csv(mirror / "landuse" / "stock.csv", index=False)
+    wide.to_csv(mirror / "landuse" / "wide.csv", index=False)
+    flows.to_csv(mirror / "landuse" / "flows.csv", index=False)
 
     write_manifest(
         layers,
@@ -175,4 +226,19 @@ def build_mirror(root: Path) -> tuple[Path, Path]:
         key="com_istat_code",
         columns=["site_id", "com_istat_code", "lon", "lat"],
     )
+    for layer_id, name, count in (
+        ("ispra_suolo_stock", "stock", 108),
+        ("ispra_suolo_wide", "wide", 9),
+        ("ispra_suolo_flussi", "flows", 99),
+    ):
+        write_manifest(
+            layers,
+            mirror,
+            id=layer_id,
+            kind="table",
+            path=f"landuse/{name}.csv",
+            key="pro_com_t",
+            expected_count=count,
+            theme="suolo",
+        )
     return mirror, layers

@@ -17,8 +17,9 @@ from . import synthetic as syn
 def test_run_writes_table_groups_and_dictionary(catalog, tmp_path):
     out = tmp_path / "out"
     result = run_pipeline(load_config(None), catalog=catalog, out=out)
-    names = sorted(p.name for p in result.written)
-    assert names == ["indicatori_aree.csv", "indicatori_comuni.csv", "indicatori_comuni.md"]
+    names = {str(p.relative_to(out)) for p in result.written}
+    assert {"indicatori_aree.csv", "indicatori_comuni.csv", "indicatori_comuni.md"} <= names
+    assert {"suolo/serie_comuni.csv", "suolo/serie_aree.csv", "suolo/grafici/015001.svg"} <= names
     table = read_indicators(out / "indicatori_comuni.csv")
     assert len(table) == 9
     assert table["pro_com_t"].tolist() == syn.CODES
@@ -37,6 +38,9 @@ def test_run_writes_table_groups_and_dictionary(catalog, tmp_path):
     assert cmm["popolazione_2024"] == sum(syn.POP[2024])
     assert cmm["superficie_km2"] == pytest.approx(9.0)
     assert cmm["parco_sud"] == 3
+    # synthetic ISPRA: comune i has 10 + i + 9 ha in 2024 on 100 ha
+    assert table["suolo_consumato_2024_pct"].tolist() == pytest.approx([19.0 + i for i in range(9)])
+    assert cmm["suolo_consumato_2024_pct"] == pytest.approx(sum(19.0 + i for i in range(9)) / 9)
     dictionary = (out / "indicatori_comuni.md").read_text(encoding="utf-8")
     for column in table.columns:
         assert f"`{column}`" in dictionary

@@ -1,0 +1,1 @@
+"""The "suolo" theme: land-consumption monitoring, PTM threshold check, raster zonal statistics."""

@@ -1,0 +1,338 @@
+"""Step ``suolo``: land-consumption monitoring, PTM threshold check, charts."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from territorio.codes import KEY, check_known
+from territorio.indicators import Column, Ratio
+from territorio.land import monitoring, thresholds
+from territorio.land.charts import series_svg
+from territorio.land.config import LandConfig
+from territorio.land.zonal import ConsumedRule, zonal_consumed
+from territorio.pipeline import RunContext, register_step
+
+ISPRA_LAYERS = ("ispra_suolo_stock", "ispra_suolo_wide", "ispra_suolo_flussi")
+FOLDER = "suolo"
+
+
+def column_doc(name: str, source: str, sources: tuple[str, ...], latest: int = 2024) -> Column:
+    """Documentation of a land column from its name (``source`` is ispra_table or raster)."""
+    area = (
+        "superficie ISPRA del comune (ettari consumati 2024 / quota % pubblicata)"
+        if source == "ispra_table"
+        else "superficie del confine ISTAT del comune"
+    )
+    area_en = (
+        "ISPRA comune area (2024 hectares / published share)"
+        if source == "ispra_table"
+        else "area of the ISTAT comune boundary"
+    )
+    rebuilt = (
+        " Anni prima del 2024 ricostruiti all'indietro dai flussi netti ISPRA."
+        if source == "ispra_table"
+        else ""
+    )
+    rebuilt_en = (
+        " Years before 2024 rebuilt backwards from ISPRA net flows."
+        if source == "ispra_table"
+        else ""
+    )
+    if name == "superficie_riferimento_ha":
+        return Column(
+            name,
+            "ha",
+            {
+                "it": f"Denominatore delle quote %: {area}",
+                "en": f"Denominator of the % shares: {area_en}",
+            },
+            sources,
+            "sum",
+        )
+    if m := re.fullmatch(r"suolo_consumato_(\d{4})_ha", name):
+        y = m.group(1)
+        return Column(
+            name,
+            "ha",
+            {"it": f"Suolo consumato {y}.{rebuilt}", "en": f"Consumed soil {y}.{rebuilt_en}"},
+            sources,
+            "sum",
+        )
+    if m := re.fullmatch(r"suolo_consumato_(\d{4})_pct", name):
+        y = m.group(1)
+        return Column(
+            name,
+            "%",
+            {
+                "it": f"Suolo consumato {y} in % della {area}",
+                "en": f"Consumed soil {y} as % of the {area_en}",
+            },
+            sources,
+            Ratio(f"suolo_consumato_{y}_ha", "superficie_riferimento_ha", 100.0),
+        )
+    if m := re.fullmatch(r"suolo_consumato_(\d{4})_m2_ab", name):
+        y = m.group(1)
+        return Column(
+            name,
+            "m²/ab.",
+            {
+                "it": f"Suolo consumato {y} per residente (popolazione ISTAT 1/1/{y})",
+                "en": f"Consumed soil {y} per resident (ISTAT population 1/1/{y})",
+            },
+            (*sources, "istat_popolazione"),
+            Ratio(f"suolo_consumato_{y}_ha", f"popolazione_{y}", 10_000.0),
+        )
+    if m := re.fullmatch(r"consumo_netto_(\d{4})_(\d{4})_ha", name):
+        a, b = m.groups()
+        return Column(
+            name,
+            "ha",
+            {
+                "it": f"Consumo netto {a}-{b} (nuovo consumo meno ripristini)",
+                "en": f"Net consumption {a}-{b} (new minus restored)",
+            },
+            sources,
+            "sum",
+        )
+    if m := re.fullmatch(r"consumo_netto_medio_annuo_(\d{4})_(\d{4})_ha", name):
+        a, b = m.groups()
+        return Column(
+            name,
+            "ha/anno",
+            {
+                "it": f"Consumo netto medio annuo {a}-{b}",
+                "en": f"Mean yearly net consumption {a}-{b}",
+            },
+            sources,
+            "sum",
+        )
+    if m := re.fullmatch(r"variazione_dal_(\d{4})_pct", name):
+        a = m.group(1)
+        return Column(
+            name,
+            "%",
+            {
+                "it": f"Variazione del suolo consumato dal {a}",
+                "en": f"Change of consumed soil since {a}",
+            },
+            sources,
+            Ratio(f"consumo_netto_{a}_{latest}_ha", f"suolo_consumato_{a}_ha", 100.0),
+        )
+    if m := re.fullmatch(r"consumo_lordo_(\d{4})_(\d{4})_ha", name):
+        a, b = m.groups()
+        return Column(
+            name,
+            "ha",
+            {
+                "it": f"Consumo lordo {a}-{b} (nuove superfici artificiali)",
+                "en": f"Gross consumption {a}-{b} (new artificial surfaces)",
+            },
+            sources,
+            "sum",
+        )
+    if m := re.fullmatch(r"ripristino_(\d{4})_(\d{4})_ha", name):
+        a, b = m.groups()
+        return Column(
+            name,
+            "ha",
+            {
+                "it": f"Ripristino {a}-{b} (superfici tornate non consumate)",
+                "en": f"Restoration {a}-{b} (surfaces returned to soil)",
+            },
+            sources,
+            "sum",
+        )
+    if name == "copertura_raster_min_pct":
+        return Column(
+            name,
+            "%",
+            {
+                "it": "Quota minima del comune coperta da dati validi nei raster",
+                "en": "Smallest share of the comune covered by valid raster data",
+            },
+            sources,
+        )
+    if m := re.fullmatch(r"ptm_riduzione_(\w+)_pct", name):
+        return Column(
+            name,
+            "%",
+            {
+                "it": f"PTM: riduzione ottenuta degli ambiti ({m.group(1)})",
+                "en": f"PTM: reduction achieved of the ambiti ({m.group(1)})",
+            },
+            sources,
+        )
+    if m := re.fullmatch(r"ptm_esito_(\w+)", name):
+        return Column(
+            name,
+            "",
+            {
+                "it": f"PTM: esito della soglia di riduzione ({m.group(1)})",
+                "en": f"PTM: outcome of the reduction threshold ({m.group(1)})",
+            },
+            sources,
+        )
+    if m := re.fullmatch(r"ptm_deficit_(\w+)_ha", name):
+        return Column(
+            name,
+            "ha",
+            {
+                "it": f"PTM: ettari ancora da ridurre ({m.group(1)})",
+                "en": f"PTM: hectares still to reduce ({m.group(1)})",
+            },
+            sources,
+            "sum",
+        )
+    raise KeyError(f"no documentation for land column {name!r}")
+
+
+def _stock_from_rasters(
+    ctx: RunContext, cfg: LandConfig
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    rule = ConsumedRule(
+        values=tuple(cfg.consumed_values),
+        threshold=cfg.imperviousness_threshold or None,
+    )
+    zones = ctx.territory.comuni[[KEY, "geometry"]]
+    result = zonal_consumed(
+        [ctx.config.resolve(p) for p in cfg.rasters], zones, labels=cfg.raster_years, rule=rule
+    )
+    stock = result.rename(columns={"label": "year"})[[KEY, "year", "consumed_ha"]]
+    stock["source"] = "raster"
+    area_ha = ctx.territory.comuni.set_index(KEY)["superficie_km2"] * 100.0
+    return stock, area_ha, result
+
+
+@register_step("suolo", order=10, it="Consumo di suolo", en="Land consumption")
+def land_step(ctx: RunContext) -> None:
+    """Monitoring indicators, series, flows, charts and (with the PGT ambiti) the PTM check."""
+    cfg: LandConfig = ctx.config["land"]
+    territory = ctx.territory
+    population = territory.comuni.set_index(KEY).filter(like="popolazione_")
+    flows = None
+    if cfg.source == "raster":
+        stock, area_ha, raster_result = _stock_from_rasters(ctx, cfg)
+        sources: tuple[str, ...] = ("cmm_comuni",)
+    else:
+        stock = ctx.catalog.read("ispra_suolo_stock")
+        wide = ctx.catalog.read("ispra_suolo_wide")
+        flows = ctx.catalog.read("ispra_suolo_flussi")
+        for layer_id, frame in (("ispra_suolo_stock", stock), ("ispra_suolo_flussi", flows)):
+            check_known(
+                frame[KEY],
+                territory.codes,
+                source=str(ctx.catalog.path(layer_id)),
+                column=KEY,
+                universe="the CMM comuni",
+            )
+        area_ha = wide.set_index(KEY)["superficie_ha_derived"]
+        sources = ISPRA_LAYERS
+        raster_result = None
+    years = sorted(int(y) for y in stock["year"].unique())
+    first, latest = years[0], years[-1]
+    baseline = cfg.baseline_year if first < cfg.baseline_year < latest else first
+    indicators = monitoring.monitoring_indicators(
+        stock, area_ha, population, latest=latest, baseline=baseline, first=first
+    )
+    if flows is not None:
+        indicators = indicators.join(monitoring.period_flows(flows, baseline, latest))
+    if raster_result is not None:
+        cover = raster_result.groupby(KEY)["covered_share"].min() * 100.0
+        indicators["copertura_raster_min_pct"] = cover
+        partial = int((cover < 99.5).sum())
+        if partial:
+            ctx.note(
+                "suolo",
+                f"Raster: {partial} comuni coperti solo in parte da dati validi "
+                "(vedi copertura_raster_min_pct); i loro ettari sono sottostimati.",
+                f"Raster: {partial} comuni only partly covered by valid data "
+                "(see copertura_raster_min_pct); their hectares are underestimated.",
+            )
+    docs = [column_doc(c, cfg.source, sources, latest) for c in indicators.columns]
+    ctx.table.add(indicators, docs, source="suolo")
+
+    series = monitoring.stock_series(stock, area_ha, population)
+    series.to_csv(ctx.outputs.path(f"{FOLDER}/serie_comuni.csv"), index=False, float_format="%.10g")
+    groups = monitoring.group_series(series, area_ha, population, territory.groups())
+    groups.to_csv(ctx.outputs.path(f"{FOLDER}/serie_aree.csv"), index=False, float_format="%.10g")
+    if flows is not None:
+        monitoring.flows_table(flows).to_csv(
+            ctx.outputs.path(f"{FOLDER}/flussi_comuni.csv"), index=False, float_format="%.10g"
+        )
+    if raster_result is not None:
+        raster_result.rename(columns={"label": "anno"}).to_csv(
+            ctx.outputs.path(f"{FOLDER}/raster_comuni.csv"), index=False, float_format="%.10g"
+        )
+    if cfg.charts:
+        _write_charts(ctx, series, latest if cfg.source == "ispra_table" else None)
+    _threshold_check(ctx, cfg)
+    if cfg.source == "ispra_table":
+        ctx.note(
+            "suolo",
+            "Suolo consumato ISPRA: solo lo stock 2024 è pubblicato; gli stock 2006-2023 "
+            "sono ricostruiti all'indietro dai flussi netti. È un indicatore di monitoraggio "
+            "(copertura artificiale da satellite), non la base legale delle soglie PTM.",
+            "ISPRA consumed soil: only the 2024 stock is published; 2006-2023 stocks are "
+            "rebuilt backwards from net flows. It is a monitoring proxy (satellite "
+            "artificial cover), not the legal base of the PTM thresholds.",
+        )
+
+
+def _write_charts(ctx: RunContext, series: pd.DataFrame, published_from: int | None) -> None:
+    lang = ctx.config.lang
+    names = ctx.territory.comuni.set_index(KEY)["comune"]
+    title = "Suolo consumato" if lang == "it" else "Consumed soil"
+    if published_from is None:
+        note = "Fonte: raster dell'utente" if lang == "it" else "Source: user rasters"
+    else:
+        note = (
+            "Fonte: ISPRA/SNPA 2025, CC BY 4.0; tratteggio: valori ricostruiti"
+            if lang == "it"
+            else "Source: ISPRA/SNPA 2025, CC BY 4.0; dashed: rebuilt values"
+        )
+    for code, part in series.groupby(KEY):
+        svg = series_svg(
+            part["anno"].tolist(),
+            part["suolo_consumato_ha"].tolist(),
+            title=f"{title} — {names[code]}",
+            unit="ha",
+            note=note,
+            derived_before=published_from,
+        )
+        ctx.outputs.path(f"{FOLDER}/grafici/{code}.svg").write_text(svg, encoding="utf-8")
+
+
+def _threshold_check(ctx: RunContext, cfg: LandConfig) -> None:
+    if not cfg.ambiti:
+        ctx.note(
+            "suolo",
+            "Verifica soglie PTM (LR 31/2014) non eseguita: servono gli ambiti di "
+            "trasformazione dei PGT (superficie 2014 e vigente), non pubblici; fornirli con "
+            '[land] ambiti = "file.csv" secondo il modello '
+            "territorio/land/ambiti_trasformazione_TEMPLATE.csv.",
+            "PTM threshold check (LR 31/2014) not run: it needs the PGT transformation "
+            "areas (2014 and current), which are not public; supply them with "
+            '[land] ambiti = "file.csv" following '
+            "territorio/land/ambiti_trasformazione_TEMPLATE.csv.",
+        )
+        return
+    path = ctx.config.resolve(cfg.ambiti)
+    ambiti = thresholds.read_ambiti(path, ctx.territory.codes)
+    checked = thresholds.check_thresholds(ambiti, cfg.thresholds())
+    checked.to_csv(ctx.outputs.path(f"{FOLDER}/soglie_ptm.csv"), index=False, float_format="%.10g")
+    summary = thresholds.comune_summary(checked)
+    ctx.table.add(
+        summary,
+        [column_doc(c, cfg.source, (path.name,)) for c in summary.columns],
+        source=f"suolo ({path})",
+    )
+    failing = int((checked["esito"] == "non rispettata").sum())
+    ctx.note(
+        "suolo",
+        f"Verifica soglie PTM sugli ambiti di {path.name}: {failing} casi non rispettati "
+        f"su {len(checked)} (vedi {FOLDER}/soglie_ptm.csv).",
+        f"PTM threshold check on the ambiti of {path.name}: {failing} of {len(checked)} "
+        f"cases fail (see {FOLDER}/soglie_ptm.csv).",
+    )
