@@ -16,6 +16,7 @@ endif
 
 STAMP_RUN := $(ENV_DIR)/.territorio-run.stamp
 STAMP_TEST := $(ENV_DIR)/.territorio-test.stamp
+STAMP_BENCH := $(ENV_DIR)/.territorio-bench.stamp
 
 .PHONY: demo test install install-test lint bench clean
 
@@ -30,6 +31,10 @@ $(STAMP_RUN): pyproject.toml | $(PY)
 $(STAMP_TEST): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@ $(STAMP_RUN)
+
+$(STAMP_BENCH): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	touch $@ $(STAMP_TEST) $(STAMP_RUN)
 
 install: $(STAMP_RUN)
 
@@ -47,7 +52,7 @@ test: install-test
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
-bench: install-test
+bench: $(STAMP_BENCH)
 	@for b in benchmarks/bench_*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(PY) "$$b" || exit 1; done
 
 clean:
