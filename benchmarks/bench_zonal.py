@@ -44,9 +44,19 @@ def make_series(folder: Path, bounds, size: int, years: int) -> list[Path]:
         data[: size // 20, : size // 20] = 255  # nodata corner
         path = folder / f"consumo_{2015 + year}.tif"
         with rasterio.open(
-            path, "w", driver="GTiff", width=size, height=size, count=1, dtype="uint8",
-            crs="EPSG:32632", transform=transform, nodata=255, tiled=True,
-            blockxsize=512, blockysize=512,
+            path,
+            "w",
+            driver="GTiff",
+            width=size,
+            height=size,
+            count=1,
+            dtype="uint8",
+            crs="EPSG:32632",
+            transform=transform,
+            nodata=255,
+            tiled=True,
+            blockxsize=512,
+            blockysize=512,
         ) as dst:
             dst.write(data, 1)
         paths.append(path)
@@ -71,8 +81,10 @@ def main() -> None:
     args = parser.parse_args()
 
     comuni = Catalog().read("cmm_comuni")[["pro_com_t", "geometry"]]
-    print(f"cpus: {os.cpu_count()}, comuni: {len(comuni)}, rasters: {args.years} × "
-          f"{args.size}×{args.size}")
+    print(
+        f"cpus: {os.cpu_count()}, comuni: {len(comuni)}, rasters: {args.years} × "
+        f"{args.size}×{args.size}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         paths = make_series(Path(tmp), comuni.total_bounds, args.size, args.years)
 
@@ -105,8 +117,10 @@ def main() -> None:
         print(f"max |territorio - rasterstats| pixels per comune (first year): {worst:.3f}")
 
     best_peer = min(rs_s, ee_s)
-    print(f"ratio best peer / territorio: {best_peer / ours_s:6.1f}×  "
-          f"(rasterstats {rs_s / ours_s:.1f}×, exactextract {ee_s / ours_s:.1f}×)")
+    print(
+        f"ratio best peer / territorio: {best_peer / ours_s:6.1f}×  "
+        f"(rasterstats {rs_s / ours_s:.1f}×, exactextract {ee_s / ours_s:.1f}×)"
+    )
     target_time, target_ratio = 0.8, 4.0
     ok = ours_s <= target_time and best_peer / ours_s >= target_ratio
     print(f"target ≤ {target_time} s and ≥ {target_ratio}×: {'met' if ok else 'NOT met'}")
