@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from territorio.catalog import Catalog
@@ -29,6 +30,11 @@ land_app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(land_app, name="land")
+digital_app = typer.Typer(
+    help="Digital infrastructure (digitale): 5G coverage and siting, fibre reach.",
+    add_completion=False,
+)
+app.add_typer(digital_app, name="digital")
 
 out = Console()
 err = Console(stderr=True)
@@ -256,6 +262,145 @@ def land_template(
     out.print(f"written {out_file}: one row per comune and funzione (residenziale/altro)")
 
 
+SitesOption = Annotated[
+    Path | None, typer.Option("--sites", help="5G site register (CSV per template, or GeoPackage).")
+]
+RasterPopOption = Annotated[
+    Path | None, typer.Option("--population-raster", help="Population grid to weight residents.")
+]
+
+
+@digital_app.callback(invoke_without_command=True)
+def digital(
+    ctx: typer.Context,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path(
+        "maps/digitale"
+    ),
+    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    data: DataOption = None,
+    sites: SitesOption = None,
+    agreements: Annotated[
+        Path | None, typer.Option("--agreements", help="CMM fibre agreements register (CSV).")
+    ] = None,
+    population_raster: RasterPopOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Fibre indicators and ranking, 5G coverage (register or school scenario), siting."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from territorio.pipeline import run_pipeline
+
+    cfg = _prepare_config(config, data, lang)
+    if sites:
+        cfg.layers["cmm_siti_5g"] = sites.resolve()
+    if agreements:
+        cfg.layers["cmm_accordi_fibra"] = agreements.resolve()
+    if population_raster:
+        cfg["digital"].population_raster = str(population_raster.resolve())
+    cfg["run"].steps = ["territorio", "digitale"]
+    _report(run_pipeline(cfg, out=out_dir), cfg.lang)
+
+
+@digital_app.command("coverage")
+def digital_coverage(
+    sites: Annotated[Path, typer.Option("--sites", help="5G site register (CSV or GeoPackage).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path(
+        "maps/digitale"
+    ),
+    radius: Annotated[
+        float | None, typer.Option("--radius", help="One radius in metres for every site.")
+    ] = None,
+    population_raster: RasterPopOption = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    data: DataOption = None,
+) -> None:
+    """Coverage per comune of a register: writes copertura_5g_comuni.csv and copertura_5g.gpkg."""
+    import geopandas as gpd
+
+    from territorio.digital import analysis
+    from territorio.outputs import OutputSet
+    from territorio.territory import load_territory
+
+    cfg = _prepare_config(config, data, None)
+    dcfg = cfg["digital"]
+    catalog = Catalog(cfg["data"].mirror or data, overrides=cfg.layers)
+    territory = load_territory(catalog, cfg.areas)
+    register = analysis.load_register(catalog, territory, dcfg, sites)
+    five_g = analysis.five_g_sites(register, dcfg)
+    if radius is not None:
+        if not radius > 0:
+            raise typer.BadParameter("must be > 0", param_hint="--radius")
+        five_g = five_g.assign(raggio_m=radius)
+    raster = population_raster or (dcfg.population_raster and cfg.resolve(dcfg.population_raster))
+    result = analysis.coverage_for(territory, five_g, dcfg, raster or None)
+    table = result.table.reset_index()[["pro_com_t", *analysis.COVERAGE_COLUMNS]]
+    table["comune"] = territory.comuni["comune"].to_numpy()
+    table["ponderazione_popolazione"] = result.weighting
+    with OutputSet(out_dir) as outputs:
+        table.to_csv(outputs.path("copertura_5g_comuni.csv"), index=False, float_format="%.10g")
+        layers = outputs.path("copertura_5g.gpkg")
+        gpd.GeoDataFrame(five_g, crs=five_g.crs).to_file(layers, layer="siti", driver="GPKG")
+        if not result.layer.empty:
+            result.layer.to_file(layers, layer="copertura", driver="GPKG")
+    pop = territory.population()
+    covered = table["popolazione_coperta"].sum()
+    out.print(
+        f"{len(five_g)} siti 5G in servizio di {len(register)}; popolazione coperta "
+        f"{covered:,.0f} ({100 * covered / pop.sum():.1f} % della CMM); "
+        f"ponderazione: {escape(result.weighting)}",
+        highlight=False,
+    )
+    for path in outputs.written:
+        out.print(f"[green]scritto[/green] {path}", highlight=False)
+
+
+@digital_app.command("siting")
+def digital_siting(
+    k: Annotated[int, typer.Option("--k", help="Number of new sites.")] = 20,
+    sites: SitesOption = None,
+    candidates: Annotated[
+        Path | None, typer.Option("--candidates", help="Candidate locations file.")
+    ] = None,
+    radius: Annotated[float, typer.Option("--radius", help="Radius of a new site (m).")] = 600.0,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path(
+        "maps/digitale"
+    ),
+    population_raster: RasterPopOption = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    data: DataOption = None,
+) -> None:
+    """Choose k new sites (greedy max coverage, ≥ 1 − 1/e of optimal) given existing sites."""
+    from territorio.digital import analysis
+    from territorio.outputs import OutputSet
+    from territorio.territory import load_territory
+
+    cfg = _prepare_config(config, data, None)
+    dcfg = cfg["digital"]
+    dcfg.new_site_radius_m = radius
+    _revalidate(cfg, "digital")
+    catalog = Catalog(cfg["data"].mirror or data, overrides=cfg.layers)
+    territory = load_territory(catalog, cfg.areas)
+    existing = analysis.load_register(catalog, territory, dcfg, sites)
+    existing = analysis.five_g_sites(existing, dcfg) if existing is not None else None
+    pool = analysis.candidate_sites(catalog, territory, dcfg, candidates)
+    raster = population_raster or (dcfg.population_raster and cfg.resolve(dcfg.population_raster))
+    result = analysis.siting(territory, pool, k, dcfg, existing, raster or None)
+    with OutputSet(out_dir) as outputs:
+        result.chosen.drop(columns="geometry").to_csv(
+            outputs.path("siting_siti_scelti.csv"), index=False, float_format="%.10g"
+        )
+        result.curve.to_csv(outputs.path("siting_curva.csv"), index=False, float_format="%.10g")
+        result.chosen.to_file(outputs.path("siting_siti_scelti.gpkg"), driver="GPKG")
+    for _, row in result.chosen.iterrows():
+        out.print(
+            f"{row['ordine']:>3}  {escape(str(row['nome']))[:40]:<40} "
+            f"+{row['nuova_popolazione_coperta']:,.0f} ab.",
+            highlight=False,
+        )
+    for path in outputs.written:
+        out.print(f"[green]scritto[/green] {path}", highlight=False)
+
+
 def _prepare_config(config: Path | None, data: Path | None, lang: str | None):
     cfg = load_config(config)
     if data:
@@ -280,7 +425,7 @@ def _revalidate(cfg, name: str) -> None:
 def _report(result, lang: str) -> None:
     label_note, label_written = ("nota", "scritto") if lang == "it" else ("note", "written")
     for note in result.notes:
-        out.print(f"[yellow]{label_note}[/yellow] {note.render(lang)}", highlight=False)
+        out.print(f"[yellow]{label_note}[/yellow] {escape(note.render(lang))}", highlight=False)
     shown = [p for p in result.written if p.suffix != ".svg"]
     for path in shown:
         out.print(f"[green]{label_written}[/green] {path}", highlight=False)
@@ -300,7 +445,7 @@ def config_cmd() -> None:
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     label = "attenzione" if issubclass(category, CountMismatchWarning) else category.__name__
-    err.print(f"[yellow]{label}[/yellow]: {message}", highlight=False)
+    err.print(f"[yellow]{label}[/yellow]: {escape(str(message))}", highlight=False)
 
 
 def main() -> None:
@@ -309,5 +454,5 @@ def main() -> None:
     try:
         app()
     except TerritorioError as exc:
-        err.print(f"[red]errore[/red]: {exc}", highlight=False)
+        err.print(f"[red]errore[/red]: {escape(str(exc))}", highlight=False)
         sys.exit(2)

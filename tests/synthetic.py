@@ -104,6 +104,61 @@ def ispra_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(stock), pd.DataFrame(wide), pd.DataFrame(flows)
 
 
+def agcom_frame() -> pd.DataFrame:
+    """AGCOM-shaped rows: two dates; comune i has 100 families, 10·i reached by FTTH (then +5)."""
+    rows = []
+    for date, extra in (("2025-03-31", 0), ("2025-06-30", 5)):
+        for i, code in enumerate(CODES):
+            reached = min(100, 10 * i + extra)
+            rows.append(
+                {
+                    "data_riferimento": date,
+                    "com_istat_code": code,
+                    "Comune": NAMES[i],
+                    "Celle 20m x 20m raggiunte": 50,
+                    "Punti dichiarati": 200,
+                    "Punti geograficamente distinti (passo 5m)": 100,
+                    "Celle 20m x 20m raggiunte FTTH": reached // 2,
+                    "Punti dichiarati FTTH": reached,
+                    "Punti Geograficamente Distinti (passo 5m) FTTH": reached,
+                    "Celle 20m x 20m raggiunte FTTC": 25,
+                    "Famiglie Residenti (calcolato)": 100,
+                    "Famiglie raggiunte FTTH (calcolato)": reached if reached else None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def bul_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Citta": ["Alfa", "Beta"],
+            "com_istat_code": ["015001", "015002"],
+            "Stato Fibra": ["terminato", "in esecuzione"],
+            "Stato FWA": ["terminato", None],
+            "Fibra": [1, 1],
+            "FWA": [1, 0],
+        }
+    )
+
+
+def schools_frame() -> gpd.GeoDataFrame:
+    """Four school sites, three upper-secondary (two at the same place)."""
+    points = [(1500, 1500), (1500, 1500), (500, 2500), (2500, 500)]
+    return gpd.GeoDataFrame(
+        {
+            "codice_meccanografico": ["MI01", "MI02", "MI03", "MI04"],
+            "tipologia": ["sec2", "sec2", "sec2", "primaria"],
+            "denominazione": ["Liceo Uno", "Istituto Due", "Liceo Tre", "Primaria"],
+            "denominazione_istituto": ["Liceo Uno", "Istituto Due", "Liceo Tre", "Primaria"],
+            "com_istat_code": ["015005", "015005", "015007", "015003"],
+            "secondaria_2_grado": [True, True, True, False],
+        },
+        geometry=[shapely.Point(ORIGIN_X + x, ORIGIN_Y + y) for x, y in points],
+        crs="EPSG:32632",
+    ).to_crs(4326)
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -155,6 +210,15 @@ def build_mirror(root: Path) -> tuple[Path, Path]:
     park_frame().to_csv(mirror / "boundaries" / "parco.csv", index=False)
     zones_frame().to_csv(mirror / "boundaries" / "zone.csv", index=False)
     (mirror / "templates" / "siti_TEMPLATE.csv").write_text("site_id,com_istat_code,lon,lat\n")
+    (mirror / "services").mkdir()
+    agcom_frame().to_csv(mirror / "services" / "agcom.csv", index=False)
+    bul_frame().to_csv(mirror / "services" / "bul.csv", index=False)
+    schools_frame().to_file(
+        mirror / "services" / "schools.gpkg", layer="scuole_statali_sedi", driver="GPKG"
+    )
+    (mirror / "templates" / "accordi_TEMPLATE.csv").write_text(
+        "com_istat_code,accordo_fibra,data_accordo,stato_collegamento,n_sedi_collegate\n"
+    )
     stock, wide, flows = ispra_frames()
     stock.to_csv(mirror / "landuse" / "stock.csv", index=False)
     wide.to_csv(mirror / "landuse" / "wide.csv", index=False)
@@ -241,4 +305,48 @@ def build_mirror(root: Path) -> tuple[Path, Path]:
             expected_count=count,
             theme="suolo",
         )
+    write_manifest(
+        layers,
+        mirror,
+        id="agcom_rete_fissa",
+        kind="table",
+        path="services/agcom.csv",
+        key="com_istat_code",
+        expected_count=18,
+        theme="digitale",
+    )
+    write_manifest(
+        layers,
+        mirror,
+        id="infratel_bul",
+        kind="table",
+        path="services/bul.csv",
+        key="com_istat_code",
+        expected_count=2,
+        theme="digitale",
+    )
+    write_manifest(
+        layers,
+        mirror,
+        id="scuole_sedi",
+        kind="vector",
+        path="services/schools.gpkg",
+        layer="scuole_statali_sedi",
+        crs="EPSG:4326",
+        key="com_istat_code",
+        expected_count=4,
+        theme="servizi",
+    )
+    write_manifest(
+        layers,
+        mirror,
+        id="cmm_accordi_fibra",
+        kind="table",
+        status="template-only",
+        path="templates/accordi_TEMPLATE.csv",
+        key="com_istat_code",
+        key_unique=True,
+        columns=["com_istat_code", "accordo_fibra"],
+        theme="digitale",
+    )
     return mirror, layers

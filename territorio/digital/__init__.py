@@ -1,0 +1,1 @@
+"""The "digitale" theme: 5G site registers, coverage and siting; fibre reach per comune."""

@@ -1,0 +1,82 @@
+"""The ``[digital]`` section of the run config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from territorio.config import doc, section
+from territorio.digital.sites import STATES, TECHNOLOGIES
+
+FIVE_G = ["5G", "5G NR", "5G SA", "5G NSA", "5G DSS"]
+
+
+def _default_radii() -> dict[str, float]:
+    # Planning radii of a macro cell in a mixed urban/suburban area; 3.4-3.8 GHz 5G reaches less
+    # than low-band 5G DSS and 4G. Replace with the operators' coverage when available.
+    return {
+        "5G": 600.0,
+        "5G NR": 600.0,
+        "5G SA": 600.0,
+        "5G NSA": 600.0,
+        "5G DSS": 1200.0,
+        "4G": 1500.0,
+        "3G": 2000.0,
+        "2G": 3000.0,
+    }
+
+
+@section("digital")
+@dataclass
+class DigitalConfig:
+    """Digital infrastructure (digitale): 5G coverage and siting, fibre."""
+
+    radius_by_technology: dict[str, float] = doc(
+        "Macro-cell radius in metres per technology; a site takes the largest of its "
+        "technologies unless its register row gives raggio_m.",
+        factory=_default_radii,
+    )
+    small_cell_radius_m: float = doc("Radius of sites with tipo_cella = small.", 150.0)
+    coverage_technologies: list[str] = doc(
+        "Technologies that count as 5G coverage.", factory=lambda: list(FIVE_G)
+    )
+    coverage_states: list[str] = doc(
+        "Register states that count as in service.", factory=lambda: ["attivo"]
+    )
+    sites_area: str = doc(
+        "Area the register's sites must lie in: 'cmm' or the id of a custom area.", "cmm"
+    )
+    sites_crs: str = doc("CRS of x/y columns of a register without a crs column.", "")
+    population_raster: str = doc(
+        "Population grid (e.g. GHS-POP) to weight covered residents; empty = residents spread "
+        "uniformly over each comune.",
+        "",
+    )
+    scenario_sites: int = doc(
+        "Without a register: number of sites of the scenario on CMM school sites.", 55
+    )
+    new_sites: int = doc("With a register: new sites to choose by greedy siting.", 20)
+    new_site_radius_m: float = doc("Radius of a new or scenario site.", 600.0)
+    candidates: str = doc(
+        "Extra candidate locations (CSV lon/lat or x/y with id, nome; or GeoPackage).", ""
+    )
+    school_candidates: bool = doc(
+        "Use the upper-secondary school sites (properties managed by the CMM) as candidates.",
+        True,
+    )
+    grid_cell_m: float = doc("Cell size of the population grid used for siting.", 50.0)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.radius_by_technology) - set(TECHNOLOGIES))
+        unknown += sorted(set(self.coverage_technologies) - set(TECHNOLOGIES))
+        if unknown:
+            raise ValueError(f"unknown technology {unknown}; known: {', '.join(TECHNOLOGIES)}")
+        bad = sorted(set(self.coverage_states) - set(STATES))
+        if bad:
+            raise ValueError(f"unknown coverage_states {bad}; known: {', '.join(STATES)}")
+        for name in ("small_cell_radius_m", "new_site_radius_m", "grid_cell_m"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be > 0")
+        if any(not r > 0 for r in self.radius_by_technology.values()):
+            raise ValueError("radius_by_technology values must be > 0")
+        if self.scenario_sites < 0 or self.new_sites < 0:
+            raise ValueError("scenario_sites and new_sites must be ≥ 0")

@@ -1,0 +1,401 @@
+"""Step ``digitale``: fibre reach, 5G coverage (register or labelled scenario), siting."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from territorio.codes import KEY
+from territorio.digital import analysis, fibre
+from territorio.digital.config import DigitalConfig
+from territorio.digital.siting import GREEDY_GUARANTEE
+from territorio.indicators import Column, Ratio
+from territorio.pipeline import RunContext, register_step
+
+FOLDER = "digitale"
+SCENARIO_LABEL = "scenario: {n} siti su sedi scolastiche CMM"
+
+
+def _fibre_columns(first_tag: str) -> list[Column]:
+    agcom = ("agcom_rete_fissa",)
+    return [
+        Column(
+            "famiglie_residenti",
+            "famiglie",
+            {
+                "it": "Famiglie residenti (AGCOM, calcolato)",
+                "en": "Resident families (AGCOM estimate)",
+            },
+            agcom,
+            "sum",
+        ),
+        Column(
+            "famiglie_ftth",
+            "famiglie",
+            {
+                "it": "Famiglie raggiunte da FTTH (AGCOM, ultima data)",
+                "en": "Families reached by FTTH (AGCOM, latest date)",
+            },
+            agcom,
+            "sum",
+        ),
+        Column(
+            "ftth_famiglie_pct",
+            "%",
+            {
+                "it": "Quota di famiglie raggiunte da FTTH, ultima data "
+                "AGCOM (2025-06-30); vuoto AGCOM con 0 punti FTTH letto come 0",
+                "en": "Share of families reached by FTTH, latest AGCOM date (2025-06-30); AGCOM "
+                "blanks with 0 FTTH points read as 0",
+            },
+            agcom,
+            Ratio("famiglie_ftth", "famiglie_residenti", 100.0),
+        ),
+        Column(
+            f"ftth_famiglie_{first_tag}_pct",
+            "%",
+            {
+                "it": f"Quota di famiglie FTTH alla prima data AGCOM ({first_tag})",
+                "en": f"FTTH family share at the first AGCOM date ({first_tag})",
+            },
+            agcom,
+        ),
+        Column(
+            "ftth_famiglie_var_pp",
+            "punti %",
+            {
+                "it": "Variazione della quota FTTH tra le due date AGCOM",
+                "en": "Change of the FTTH share between the two AGCOM dates",
+            },
+            agcom,
+        ),
+        Column(
+            "ftth_punti_pct",
+            "%",
+            {
+                "it": "Punti raggiunti da FTTH tra i punti raggiunti da una "
+                "rete fissa qualsiasi (punti distinti, passo 5 m)",
+                "en": "FTTH points among points "
+                "reached by any fixed network (distinct points, 5 m step)",
+            },
+            agcom,
+        ),
+        Column(
+            "rete_fissa_celle_20m",
+            "celle",
+            {
+                "it": "Celle 20 m × 20 m raggiunte da una rete fissa qualsiasi",
+                "en": "20 m × 20 m cells reached by any fixed network",
+            },
+            agcom,
+            "sum",
+        ),
+        Column(
+            "ftth_celle_pct",
+            "%",
+            {
+                "it": "Celle raggiunte da FTTH tra quelle raggiunte da rete fissa",
+                "en": "Cells reached by FTTH among cells reached by a fixed network",
+            },
+            agcom,
+        ),
+        Column(
+            "fttc_celle_pct",
+            "%",
+            {
+                "it": "Celle raggiunte da FTTC tra quelle raggiunte da rete fissa",
+                "en": "Cells reached by FTTC among cells reached by a fixed network",
+            },
+            agcom,
+        ),
+    ]
+
+
+def _bul_columns() -> list[Column]:
+    bul = ("infratel_bul",)
+    return [
+        Column(
+            "bul_stato_fibra",
+            "",
+            {
+                "it": "Piano BUL Infratel: stato dell'intervento fibra "
+                "('nessun intervento BUL' se il comune non è nel piano)",
+                "en": "Infratel BUL plan: "
+                "fibre works status ('nessun intervento BUL' if not in the plan)",
+            },
+            bul,
+        ),
+        Column(
+            "bul_stato_fwa",
+            "",
+            {
+                "it": "Piano BUL Infratel: stato dell'intervento FWA",
+                "en": "Infratel BUL plan: FWA works status",
+            },
+            bul,
+        ),
+        Column(
+            "bul_intervento_fibra",
+            "",
+            {
+                "it": "Intervento pubblico fibra previsto (aree bianche)",
+                "en": "Public fibre intervention planned (white areas)",
+            },
+            bul,
+            "count_true",
+        ),
+        Column(
+            "bul_intervento_fwa",
+            "",
+            {"it": "Intervento pubblico FWA previsto", "en": "Public FWA intervention planned"},
+            bul,
+            "count_true",
+        ),
+    ]
+
+
+def _coverage_columns(prefix: str, label: dict[str, str], sources: tuple[str, ...]) -> list[Column]:
+    return [
+        Column(
+            f"{prefix}_siti",
+            "siti",
+            {
+                "it": f"Siti 5G nel comune ({label['it']})",
+                "en": f"5G sites in the comune ({label['en']})",
+            },
+            sources,
+            "sum",
+        ),
+        Column(
+            f"{prefix}_area_ha",
+            "ha",
+            {
+                "it": f"Area coperta dal 5G ({label['it']})",
+                "en": f"Area covered by 5G ({label['en']})",
+            },
+            sources,
+            "sum",
+        ),
+        Column(
+            f"{prefix}_area_pct",
+            "%",
+            {
+                "it": f"Quota dell'area del comune coperta ({label['it']})",
+                "en": f"Share of the comune's area covered ({label['en']})",
+            },
+            sources,
+            Ratio(f"{prefix}_area_ha", "superficie_km2", 1.0),
+        ),
+        Column(
+            f"{prefix}_popolazione",
+            "ab.",
+            {
+                "it": f"Residenti coperti ({label['it']})",
+                "en": f"Residents covered ({label['en']})",
+            },
+            (*sources, "istat_popolazione"),
+            "sum",
+        ),
+        Column(
+            f"{prefix}_popolazione_pct",
+            "%",
+            {
+                "it": f"Quota di residenti coperti ({label['it']})",
+                "en": f"Share of residents covered ({label['en']})",
+            },
+            (*sources, "istat_popolazione"),
+            Ratio(f"{prefix}_popolazione", f"popolazione_{2024}", 100.0),
+        ),
+    ]
+
+
+@register_step("digitale", order=20, it="Infrastrutture digitali", en="Digital infrastructure")
+def digital_step(ctx: RunContext) -> None:
+    """Fibre indicators and ranking; 5G coverage of the register or of the school scenario."""
+    cfg: DigitalConfig = ctx.config["digital"]
+    _fibre(ctx)
+    raster = ctx.config.resolve(cfg.population_raster) if cfg.population_raster else None
+    register = analysis.load_register(ctx.catalog, ctx.territory, cfg)
+    candidates = analysis.candidate_sites(ctx.catalog, ctx.territory, cfg)
+    if register is not None:
+        sites = analysis.five_g_sites(register, cfg)
+        result = analysis.coverage_for(ctx.territory, sites, cfg, raster)
+        _add_coverage(
+            ctx,
+            "copertura_5g",
+            result,
+            {"it": "registro CMM", "en": "CMM register"},
+            ("cmm_siti_5g",),
+        )
+        picked = analysis.siting(ctx.territory, candidates, cfg.new_sites, cfg, sites, raster)
+        _write_layers(ctx, "copertura_5g", sites, result, picked, candidates)
+        ctx.note(
+            "digitale",
+            f"Copertura 5G dal registro fornito: {len(sites)} siti 5G in servizio su "
+            f"{len(register)}; popolazione ponderata: {result.weighting}. Nuovi siti: "
+            f"{cfg.new_sites} scelti con greedy (garanzia ≥ {GREEDY_GUARANTEE:.1%} "
+            "dell'ottimo).",
+            f"5G coverage from the supplied register: {len(sites)} 5G sites in service of "
+            f"{len(register)}; residents weighted: {result.weighting}. New sites: "
+            f"{cfg.new_sites} chosen greedily (≥ {GREEDY_GUARANTEE:.1%} of optimal).",
+        )
+        return
+    label = SCENARIO_LABEL.format(n=cfg.scenario_sites)
+    picked = analysis.siting(ctx.territory, candidates, cfg.scenario_sites, cfg, None, raster)
+    sites = picked.chosen.assign(raggio_m=cfg.new_site_radius_m)
+    result = analysis.coverage_for(ctx.territory, sites, cfg, raster)
+    _add_coverage(
+        ctx,
+        "scenario_5g",
+        result,
+        {"it": label, "en": f"scenario: {cfg.scenario_sites} sites on CMM school sites"},
+        ("scuole_sedi",),
+    )
+    _write_layers(ctx, "scenario_5g", sites, result, picked, candidates)
+    ctx.note(
+        "digitale",
+        f"5G: nessun registro dei siti CMM (non pubblico). Le colonne scenario_5g_* sono uno "
+        f"SCENARIO, non la copertura reale — {label}, raggio {cfg.new_site_radius_m:.0f} m, "
+        f"scelti con greedy (garanzia ≥ {GREEDY_GUARANTEE:.1%} dell'ottimo). Per la copertura "
+        'reale fornire il registro: [layers] cmm_siti_5g = "registro.csv".',
+        f"5G: no CMM site register (not public). The scenario_5g_* columns are a SCENARIO, "
+        f"not real coverage — {cfg.scenario_sites} sites on CMM school sites, radius "
+        f"{cfg.new_site_radius_m:.0f} m, chosen greedily (≥ {GREEDY_GUARANTEE:.1%} of "
+        "optimal). Supply the register for real coverage: [layers] cmm_siti_5g = "
+        '"register.csv".',
+    )
+
+
+def _fibre(ctx: RunContext) -> None:
+    territory = ctx.territory
+    agcom = ctx.catalog.read("agcom_rete_fissa")
+    indicators = fibre.agcom_indicators(agcom)
+    first_tag = next(c for c in indicators.columns if c.startswith("ftth_famiglie_2")).split("_")[2]
+    columns = _fibre_columns(first_tag)
+    ctx.table.add(indicators[[c.name for c in columns]], columns, source="digitale (AGCOM)")
+    ctx.table.add(
+        fibre.bul_status(ctx.catalog.read("infratel_bul"), territory.codes),
+        _bul_columns(),
+        source="digitale (BUL)",
+    )
+    agreements = None
+    if "cmm_accordi_fibra" in ctx.catalog.overrides:
+        path = ctx.catalog.path("cmm_accordi_fibra")
+        agreements = fibre.validate_agreements(
+            ctx.catalog.read("cmm_accordi_fibra"), territory.codes, source=str(path)
+        )
+        source = ("cmm_accordi_fibra",)
+        ctx.table.add(
+            agreements,
+            [
+                Column(
+                    "accordo_fibra",
+                    "",
+                    {
+                        "it": "Accordo fibra con la CMM firmato",
+                        "en": "Fibre agreement with the CMM signed",
+                    },
+                    source,
+                    "count_true",
+                ),
+                Column(
+                    "data_accordo",
+                    "",
+                    {"it": "Data dell'accordo", "en": "Date of the agreement"},
+                    source,
+                ),
+                Column(
+                    "stato_collegamento",
+                    "",
+                    {
+                        "it": "Stato del collegamento alla rete CMM",
+                        "en": "Connection status to the CMM network",
+                    },
+                    source,
+                ),
+                Column(
+                    "n_sedi_collegate",
+                    "sedi",
+                    {"it": "Sedi comunali collegate", "en": "Municipal sites connected"},
+                    source,
+                    "sum",
+                ),
+            ],
+            source="digitale (accordi)",
+        )
+    else:
+        ctx.note(
+            "digitale",
+            "Accordi fibra CMM-comuni non pubblici: fornire il registro secondo il modello "
+            "cmm_accordi_fibra_comuni_TEMPLATE.csv ([layers] cmm_accordi_fibra); la priorità "
+            "fibra li esclude solo quando il registro è fornito.",
+            "CMM fibre agreements are not public: supply the register following "
+            "cmm_accordi_fibra_comuni_TEMPLATE.csv ([layers] cmm_accordi_fibra); the fibre "
+            "priority leaves them out only when it is supplied.",
+        )
+    priority = fibre.fibre_priority(indicators, agreements)
+    ctx.table.add(
+        priority[["priorita_fibra_rango"]],
+        [Column("priorita_fibra_rango", "rango", fibre.PRIORITY_RULE, ("agcom_rete_fissa",))],
+        source="digitale (priorità)",
+    )
+    names = territory.comuni.set_index(KEY)["comune"]
+    priority.insert(0, "comune", names.reindex(priority.index))
+    priority.to_csv(ctx.outputs.path(f"{FOLDER}/priorita_fibra.csv"), float_format="%.10g")
+    ctx.note("digitale", fibre.PRIORITY_RULE["it"], fibre.PRIORITY_RULE["en"])
+
+
+def _add_coverage(
+    ctx: RunContext,
+    prefix: str,
+    result: analysis.CoverageResult,
+    label: dict[str, str],
+    sources: tuple[str, ...],
+) -> None:
+    table = result.table
+    values = pd.DataFrame(
+        {
+            f"{prefix}_siti": table["siti"],
+            f"{prefix}_area_ha": table["area_coperta_ha"],
+            f"{prefix}_area_pct": table["area_coperta_pct"],
+            f"{prefix}_popolazione": table["popolazione_coperta"],
+            f"{prefix}_popolazione_pct": table["popolazione_coperta_pct"],
+        }
+    )
+    columns = _coverage_columns(prefix, label, sources)
+    latest = ctx.territory.latest_year
+    columns[-1] = Column(
+        columns[-1].name,
+        "%",
+        columns[-1].description,
+        columns[-1].sources,
+        Ratio(f"{prefix}_popolazione", f"popolazione_{latest}", 100.0),
+    )
+    ctx.table.add(values, columns, source=f"digitale ({prefix})")
+    out = table.reset_index()[[KEY, *analysis.COVERAGE_COLUMNS]]
+    out["comune"] = ctx.territory.comuni.set_index(KEY)["comune"].reindex(out[KEY]).to_numpy()
+    out["ponderazione_popolazione"] = result.weighting
+    out.to_csv(ctx.outputs.path(f"{FOLDER}/{prefix}_comuni.csv"), index=False, float_format="%.10g")
+
+
+def _write_layers(
+    ctx: RunContext,
+    prefix: str,
+    sites: gpd.GeoDataFrame,
+    result: analysis.CoverageResult,
+    picked,
+    candidates: gpd.GeoDataFrame,
+) -> None:
+    path = ctx.outputs.path(f"{FOLDER}/{prefix}.gpkg")
+    keep = [c for c in sites.columns if c not in ("_row", "_lonlat")]
+    gpd.GeoDataFrame(sites[keep], crs=sites.crs).to_file(path, layer="siti", driver="GPKG")
+    if not result.layer.empty:
+        result.layer.to_file(path, layer="copertura", driver="GPKG")
+    candidates.to_file(path, layer="candidati", driver="GPKG")
+    picked.chosen.to_file(path, layer="siti_scelti", driver="GPKG")
+    picked.chosen.drop(columns="geometry").to_csv(
+        ctx.outputs.path(f"{FOLDER}/{prefix}_siti_scelti.csv"), index=False, float_format="%.10g"
+    )
+    picked.curve.to_csv(
+        ctx.outputs.path(f"{FOLDER}/{prefix}_curva.csv"), index=False, float_format="%.10g"
+    )

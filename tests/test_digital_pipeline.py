@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from pyproj import Transformer
+from shapely.geometry import Point
+from typer.testing import CliRunner
+
+from territorio.catalog import Catalog
+from territorio.cli import app
+from territorio.config import load_config
+from territorio.digital.analysis import COVERAGE_COLUMNS
+from territorio.digital.coverage import discs
+from territorio.pipeline import run_pipeline
+from territorio.report import read_indicators
+
+from . import synthetic as syn
+
+TO_LL = Transformer.from_crs(32632, 4326, always_xy=True)
+
+
+def register_file(tmp_path):
+    lines = ["site_id,com_istat_code,lon,lat,tecnologie,stato"]
+    for i, (x, y, tech, state) in enumerate(
+        [
+            (1500, 1500, "5G NR", "attivo"),
+            (500, 500, "4G", "attivo"),
+            (2500, 2500, "5G NR", "autorizzato"),
+        ]
+    ):
+        lon, lat = TO_LL.transform(syn.ORIGIN_X + x, syn.ORIGIN_Y + y)
+        lines.append(f"S{i},,{lon:.7f},{lat:.7f},{tech},{state}")
+    path = tmp_path / "siti.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_default_run_is_a_labelled_scenario(catalog, tmp_path):
+    result = run_pipeline(load_config(None), catalog=catalog, out=tmp_path)
+    table = read_indicators(tmp_path / "indicatori_comuni.csv").set_index("pro_com_t")
+    assert "scenario_5g_popolazione_pct" in table.columns
+    assert not [c for c in table.columns if c.startswith("copertura_5g")]
+    assert table["scenario_5g_siti"].sum() == 2  # two distinct upper-secondary places
+    assert any("SCENARIO" in n.render("it") for n in result.notes)
+    chosen = pd.read_csv(tmp_path / "digitale" / "scenario_5g_siti_scelti.csv")
+    assert chosen["ordine"].tolist() == [1, 2]
+    assert table["ftth_famiglie_pct"].tolist() == pytest.approx([5, 15, 25, 35, 45, 55, 65, 75, 85])
+    assert table.loc["015003", "bul_stato_fibra"] == "nessun intervento BUL"
+    groups = pd.read_csv(tmp_path / "indicatori_aree.csv").set_index("gruppo")
+    assert groups.loc["cmm", "ftth_famiglie_pct"] == pytest.approx(45.0)
+
+
+def test_register_gives_real_coverage_and_siting(synthetic, tmp_path):
+    mirror, layers = synthetic
+    agreements = tmp_path / "accordi.csv"
+    agreements.write_text(
+        "com_istat_code,accordo_fibra,data_accordo,stato_collegamento,"
+        "n_sedi_collegate\n015009,true,2021-03-01,connesso,2\n"
+    )
+    catalog = Catalog(
+        mirror,
+        layers_dir=layers,
+        overrides={"cmm_siti_5g": register_file(tmp_path), "cmm_accordi_fibra": agreements},
+    )
+    config = load_config(None)
+    config["digital"].new_sites = 1
+    run_pipeline(config, catalog=catalog, out=tmp_path / "out")
+    table = read_indicators(tmp_path / "out" / "indicatori_comuni.csv").set_index("pro_com_t")
+    # only S0 is 5G and in service: 600 m disc in the centre square
+    assert table["copertura_5g_siti"].sum() == 1
+    disc = discs(np.array([Point(syn.ORIGIN_X + 1500, syn.ORIGIN_Y + 1500)]), 600.0)[0]
+    expected = 100 * disc.intersection(syn.square(1, 1)).area / 1e6  # corners (707 m) left out
+    assert table.loc["015005", "copertura_5g_area_pct"] == pytest.approx(expected)
+    assert 94 < expected < 96
+    assert table.loc["015009", "accordo_fibra"]
+    assert pd.isna(table.loc["015009", "priorita_fibra_rango"])
+    coverage = pd.read_csv(tmp_path / "out" / "digitale" / "copertura_5g_comuni.csv")
+    assert list(coverage.columns[:6]) == ["pro_com_t", *COVERAGE_COLUMNS]
+    assert "uniforme" in coverage["ponderazione_popolazione"].iloc[0]
+
+
+def test_cli_digital_coverage(synthetic, tmp_path, monkeypatch):
+    mirror, layers = synthetic
+    monkeypatch.setenv("TERRITORIO_LAYERS", str(layers))
+    monkeypatch.setenv("TERRITORIO_DATA", str(mirror))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        [
+            "digital",
+            "coverage",
+            "--sites",
+            str(register_file(tmp_path)),
+            "--radius",
+            "300",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "copertura_5g_comuni.csv", dtype={"pro_com_t": str})
+    assert list(table.columns[:6]) == ["pro_com_t", *COVERAGE_COLUMNS]
+    assert len(table) == 9
+    assert table.set_index("pro_com_t").loc["015005", "area_coperta_ha"] == pytest.approx(
+        28.27, abs=0.01
+    )
+    assert (out / "copertura_5g.gpkg").exists()
+
+
+def test_cli_digital_siting(synthetic, tmp_path, monkeypatch):
+    mirror, layers = synthetic
+    monkeypatch.setenv("TERRITORIO_LAYERS", str(layers))
+    monkeypatch.setenv("TERRITORIO_DATA", str(mirror))
+    result = CliRunner().invoke(app, ["digital", "siting", "--k", "2", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    curve = pd.read_csv(tmp_path / "siting_curva.csv")
+    assert curve["popolazione_coperta"].is_monotonic_increasing
