@@ -200,7 +200,9 @@ def run(
 
     cfg = _prepare_config(config, data, lang)
     cfg.layers.update({k: v.resolve() for k, v in _overrides(layer).items()})
-    _report(run_pipeline(cfg, out=out_dir), cfg.lang)
+    with err.status("territorio run") as status:
+        result = run_pipeline(cfg, out=out_dir, progress=lambda m: status.update(escape(m)))
+    _report(result, cfg.lang)
 
 
 @land_app.callback(invoke_without_command=True)
@@ -397,6 +399,52 @@ def digital_siting(
             f"+{row['nuova_popolazione_coperta']:,.0f} ab.",
             highlight=False,
         )
+    for path in outputs.written:
+        out.print(f"[green]scritto[/green] {path}", highlight=False)
+
+
+@app.command("access")
+def access(
+    out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path(
+        "maps/mobilita"
+    ),
+    network: Annotated[
+        Path | None, typer.Option("--network", help="OSM file (.osm, .osm.bz2, .osm.pbf).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    data: DataOption = None,
+) -> None:
+    """Walking/cycling times to interchange nodes: accessibilita.gpkg, tempi_viaggio.tif, CSV."""
+    from territorio.access.analysis import run_access
+    from territorio.access.outputs import write_access_outputs
+    from territorio.outputs import OutputSet
+    from territorio.steps.mobilita import SOURCES
+    from territorio.territory import load_territory
+
+    cfg = _prepare_config(config, data, None)
+    acfg = cfg["access"]
+    if network:
+        acfg.network = str(network.resolve())
+    catalog = Catalog(cfg["data"].mirror or data, overrides=cfg.layers)
+    territory = load_territory(catalog, cfg.areas)
+    with err.status("territorio access") as status:
+        result = run_access(
+            catalog,
+            territory,
+            acfg,
+            base=cfg.base_dir,
+            progress=lambda message: status.update(escape(message)),
+        )
+        status.update("scrittura dei layer")
+        with OutputSet(out_dir) as outputs:
+            codes = territory.comuni["pro_com_t"].to_numpy()
+            attribution = "; ".join(catalog.attributions("it", list(SOURCES)))
+            counts = write_access_outputs(result, acfg, codes, outputs, "", attribution)
+            table = result.indicators.reset_index()
+            table.insert(1, "comune", territory.comuni["comune"].to_numpy())
+            table.to_csv(outputs.path("accesso_comuni.csv"), index=False, float_format="%.10g")
+    for layer, count in counts.items():
+        out.print(f"  {layer}: {count:,}", highlight=False)
     for path in outputs.written:
         out.print(f"[green]scritto[/green] {path}", highlight=False)
 

@@ -56,6 +56,9 @@ class Manifest:
         Columns a user file must have to replace this layer.
     caveats
         Known limits of the data, shown in listings and reports.
+    bbox
+        Extent of an extract as ``[min_lon, min_lat, max_lon, max_lat]`` (WGS 84), when the
+        file itself does not record it (e.g. the OSM highway extract).
     """
 
     id: str
@@ -78,6 +81,7 @@ class Manifest:
     expected_count: int = 0
     columns: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
+    bbox: tuple[float, ...] = ()
     manifest_file: Path | None = field(default=None, compare=False)
 
     @property
@@ -139,6 +143,9 @@ def load_manifest(path: Path) -> Manifest:
         raise ConfigError(path, "sha256", "must be 64 hexadecimal characters")
     data["columns"] = tuple(data.get("columns", ()))
     data["caveats"] = tuple(data.get("caveats", ()))
+    data["bbox"] = tuple(float(v) for v in data.get("bbox", ()))
+    if data["bbox"] and len(data["bbox"]) != 4:
+        raise ConfigError(path, "bbox", "must be [min_lon, min_lat, max_lon, max_lat]")
     return Manifest(**data, manifest_file=path)
 
 

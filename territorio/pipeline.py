@@ -44,6 +44,7 @@ class RunContext:
     table: IndicatorTable
     outputs: OutputSet
     notes: list[Note] = field(default_factory=list)
+    progress: Callable[[str], None] | None = None
 
     def note(self, step: str, it: str, en: str) -> None:
         """Record a note in both languages."""
@@ -116,7 +117,11 @@ class RunResult:
 
 
 def run_pipeline(
-    config: RunConfig, *, catalog: Catalog | None = None, out: Path | str | None = None
+    config: RunConfig,
+    *,
+    catalog: Catalog | None = None,
+    out: Path | str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run the selected steps and write their outputs atomically.
 
@@ -128,6 +133,8 @@ def run_pipeline(
         A catalogue to use; by default one built from the config (mirror, overrides).
     out
         Output directory; defaults to ``[output] directory``.
+    progress
+        Called with a short message during long stages (e.g. building a street network).
     """
     from territorio import report
 
@@ -142,7 +149,7 @@ def run_pipeline(
     table = IndicatorTable(territory.codes)
     directory = Path(out or config["output"].directory)
     with OutputSet(directory) as outputs:
-        ctx = RunContext(config, catalog, territory, table, outputs)
+        ctx = RunContext(config, catalog, territory, table, outputs, progress=progress)
         for step in steps:
             step.run(ctx)
         report.write_indicator_outputs(ctx, [s.name for s in steps])

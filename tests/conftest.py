@@ -14,6 +14,12 @@ from .synthetic import build_mirror
 MARKER_FILE = Path("boundaries") / "cmm_comuni_2023_g.gpkg"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _graph_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep street-network caches of the test session out of the user's cache."""
+    os.environ["TERRITORIO_CACHE"] = str(tmp_path_factory.mktemp("cache") / "data")
+
+
 @pytest.fixture
 def synthetic(tmp_path: Path) -> tuple[Path, Path]:
     """(mirror, layers) of the synthetic 3×3 territory."""

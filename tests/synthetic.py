@@ -159,6 +159,119 @@ def schools_frame() -> gpd.GeoDataFrame:
     ).to_crs(4326)
 
 
+STREET_STEP = 100.0
+NETWORK_X_MAX = 2000.0  # streets (and the extract's bounds) cover columns 0 and 1 only
+
+
+def to_lonlat(x: float, y: float) -> tuple[float, float]:
+    from pyproj import Transformer
+
+    return Transformer.from_crs(32632, 4326, always_xy=True).transform(ORIGIN_X + x, ORIGIN_Y + y)
+
+
+def osm_grid_xml() -> str:
+    """OSM XML of a 100 m street grid over x 0-2000, y 0-3000, plus a disconnected fragment.
+
+    Horizontal streets are residential, vertical ones footways (so both modes differ only by
+    highway type); the fragment is two nodes 40 m apart inside the box but linked to nothing.
+    """
+    nodes, ways = [], []
+    ids = {}
+    nx, ny = int(NETWORK_X_MAX / STREET_STEP) + 1, int(3000 / STREET_STEP) + 1
+    for i in range(nx):
+        for j in range(ny):
+            ids[(i, j)] = 1000 + i * ny + j
+            lon, lat = to_lonlat(i * STREET_STEP, j * STREET_STEP)
+            nodes.append(f'<node id="{ids[(i, j)]}" version="1" lat="{lat:.8f}" lon="{lon:.8f}"/>')
+    way_id = 1
+    for j in range(ny):
+        refs = "".join(f'<nd ref="{ids[(i, j)]}"/>' for i in range(nx))
+        ways.append(
+            f'<way id="{way_id}" version="1">{refs}<tag k="highway" v="residential"/></way>'
+        )
+        way_id += 1
+    for i in range(nx):
+        refs = "".join(f'<nd ref="{ids[(i, j)]}"/>' for j in range(ny))
+        ways.append(f'<way id="{way_id}" version="1">{refs}<tag k="highway" v="footway"/></way>')
+        way_id += 1
+    for k, (x, y) in enumerate([(1950.0, 2950.0), (1990.0, 2950.0)]):
+        lon, lat = to_lonlat(x, y)
+        nodes.append(f'<node id="{9000 + k}" version="1" lat="{lat:.8f}" lon="{lon:.8f}"/>')
+    ways.append(
+        f'<way id="{way_id}" version="1"><nd ref="9000"/><nd ref="9001"/>'
+        '<tag k="highway" v="residential"/></way>'
+    )
+    (lon0, lat0), (lon1, lat1) = to_lonlat(0, 0), to_lonlat(NETWORK_X_MAX, 3000)
+    bounds = (
+        f'<bounds minlat="{lat0:.8f}" minlon="{lon0:.8f}" maxlat="{lat1:.8f}" maxlon="{lon1:.8f}"/>'
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="territorio tests">'
+        + bounds
+        + "".join(nodes)
+        + "".join(ways)
+        + "</osm>\n"
+    )
+
+
+#: interchange entries: (node_id, name, mode, lines, freq, x, y)
+STATIONS = [
+    ("rail:S00001", "Centro", "rail", "S1;S2;S3;S4", 8.0, 1000.0, 1500.0),
+    ("metro:1", "Nord M1", "metro", "M1", 20.0, 500.0, 2500.0),
+    ("metro:2", "Nord M2", "metro", "M2", 15.0, 560.0, 2500.0),  # same station, other line
+    ("rail:S00002", "Lontana", "rail", "S5", 2.0, -2500.0, 1500.0),  # far from any street
+]
+
+
+def stations_frame() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "node_id": [s[0] for s in STATIONS],
+            "name": [s[1] for s in STATIONS],
+            "mode": [s[2] for s in STATIONS],
+            "lines": [s[3] for s in STATIONS],
+            "freq_peak_per_hour": [s[4] for s in STATIONS],
+        },
+        geometry=[shapely.Point(ORIGIN_X + s[5], ORIGIN_Y + s[6]) for s in STATIONS],
+        crs="EPSG:32632",
+    ).to_crs(4326)
+
+
+def rail_frame() -> gpd.GeoDataFrame:
+    rail = stations_frame()
+    rail = rail[rail["mode"] == "rail"].copy()
+    rail["rfi_code"] = rail["node_id"].str.replace("rail:", "")
+    rail["stop_name"] = rail["name"]
+    rail["lines_peak"] = rail["lines"]
+    rail["gtfs2023_stop_id"] = ["101", None]
+    return rail[["rfi_code", "stop_name", "lines_peak", "gtfs2023_stop_id", "geometry"]]
+
+
+def gtfs_files() -> dict[str, str]:
+    """A feed with two weekday trips calling at stop 101 (Centro) and ending at 102."""
+    return {
+        "agency.txt": (
+            "agency_id,agency_name,agency_url,agency_timezone\nT,Test,http://x,Europe/Rome\n"
+        ),
+        "stops.txt": (
+            "stop_id,stop_name,stop_lat,stop_lon\n101,Centro,45.4,9.1\n102,Capolinea,45.5,9.2\n"
+        ),
+        "routes.txt": "route_id,agency_id,route_short_name,route_type\nR1,T,S1,2\nR2,T,S2,2\n",
+        "trips.txt": "route_id,service_id,trip_id\nR1,WK,T1\nR2,WK,T2\nR2,SUN,T3\n",
+        "stop_times.txt": (
+            "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+            "T1,08:00:00,08:00:00,101,1\nT1,08:30:00,08:30:00,102,2\n"
+            "T2,09:00:00,09:00:00,101,1\nT2,09:30:00,09:30:00,102,2\n"
+            "T3,10:00:00,10:00:00,101,1\nT3,10:30:00,10:30:00,102,2\n"
+        ),
+        "calendar.txt": (
+            "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+            "start_date,end_date\nWK,1,1,1,1,1,0,0,20240101,20240131\n"
+            "SUN,0,0,0,0,0,0,1,20240101,20240131\n"
+        ),
+    }
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -219,6 +332,17 @@ def build_mirror(root: Path) -> tuple[Path, Path]:
     (mirror / "templates" / "accordi_TEMPLATE.csv").write_text(
         "com_istat_code,accordo_fibra,data_accordo,stato_collegamento,n_sedi_collegate\n"
     )
+    (mirror / "mobility").mkdir()
+    (mirror / "mobility" / "strade.osm").write_text(osm_grid_xml(), encoding="utf-8")
+    stations_frame().to_file(
+        mirror / "mobility" / "nodi.gpkg", layer="interchange_nodes", driver="GPKG"
+    )
+    rail_frame().to_file(mirror / "mobility" / "rail.gpkg", layer="rail", driver="GPKG")
+    import zipfile
+
+    with zipfile.ZipFile(mirror / "mobility" / "gtfs.zip", "w") as archive:
+        for name, text in gtfs_files().items():
+            archive.writestr(name, text)
     stock, wide, flows = ispra_frames()
     stock.to_csv(mirror / "landuse" / "stock.csv", index=False)
     wide.to_csv(mirror / "landuse" / "wide.csv", index=False)
@@ -349,4 +473,21 @@ def build_mirror(root: Path) -> tuple[Path, Path]:
         columns=["com_istat_code", "accordo_fibra"],
         theme="digitale",
     )
+    for layer_id, kind, path, layer, count in (
+        ("osm_milano_2015_highways", "network", "mobility/strade.osm", "", 53),
+        ("nodi_interscambio", "vector", "mobility/nodi.gpkg", "interchange_nodes", 4),
+        ("stazioni_ferroviarie", "vector", "mobility/rail.gpkg", "rail", 2),
+        ("gtfs_trenord_2023", "gtfs", "mobility/gtfs.zip", "", 2),
+    ):
+        extra = {"layer": layer, "crs": "EPSG:4326"} if kind == "vector" else {}
+        write_manifest(
+            layers,
+            mirror,
+            id=layer_id,
+            kind=kind,
+            path=path,
+            theme="mobilita",
+            expected_count=count,
+            **extra,
+        )
     return mirror, layers

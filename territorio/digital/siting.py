@@ -37,11 +37,17 @@ class PopulationGrid:
         Residents per cell.
     zone
         Index of the comune of each cell.
+    rows, cols, transform, shape
+        Where the cells lie on their raster grid (for grids built from rasters).
     """
 
     xy: np.ndarray
     residents: np.ndarray
     zone: np.ndarray
+    rows: np.ndarray | None = None
+    cols: np.ndarray | None = None
+    transform: rasterio.Affine | None = None
+    shape: tuple[int, int] | None = None
 
 
 def uniform_population_grid(
@@ -66,7 +72,9 @@ def uniform_population_grid(
     with np.errstate(divide="ignore", invalid="ignore"):
         per_cell = np.where(cells_per_zone > 0, residents_per_zone / cells_per_zone, 0.0)
     xs, ys = rasterio.transform.xy(transform, rows, cols)
-    return PopulationGrid(np.column_stack([xs, ys]), per_cell[zone], zone)
+    return PopulationGrid(
+        np.column_stack([xs, ys]), per_cell[zone], zone, rows, cols, transform, (height, width)
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,99 @@
+"""Travel times to the nearest interchange node: one multi-source shortest-path pass per mode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+
+@dataclass(frozen=True)
+class NearestSource:
+    """Result of a multi-source search.
+
+    Attributes
+    ----------
+    distance
+        Network metres from each node to its nearest source (``inf`` where unreachable).
+    source
+        Index (into the sources given) of that nearest source, ``-1`` where unreachable.
+    """
+
+    distance: np.ndarray
+    source: np.ndarray
+
+    @property
+    def unreachable(self) -> int:
+        """Number of nodes that reach no source."""
+        return int(np.isinf(self.distance).sum())
+
+    def minutes(self, speed_kmh: float) -> np.ndarray:
+        """Travel time in minutes at ``speed_kmh`` (``inf`` where unreachable)."""
+        return self.distance / (speed_kmh * 1000.0 / 60.0)
+
+
+def nearest_source(
+    graph: csr_matrix, sources: np.ndarray, *, to_sources: bool = True
+) -> NearestSource:
+    """Distance from every node to the nearest of ``sources`` in one Dijkstra pass.
+
+    Parameters
+    ----------
+    graph
+        Edge lengths, ``graph[i, j]`` from node i to node j.
+    sources
+        Node indices of the interchange nodes (repeats allowed).
+    to_sources
+        Measure node → source (the graph is transposed for directed graphs); ``False`` gives
+        source → node.
+    """
+    sources = np.asarray(sources, dtype=np.int64)
+    if not len(sources):
+        n = graph.shape[0]
+        return NearestSource(np.full(n, np.inf), np.full(n, -1))
+    unique, first = np.unique(sources, return_index=True)
+    search = graph.T.tocsr() if to_sources else graph
+    distance, _, origin = dijkstra(
+        search, directed=True, indices=unique, min_only=True, return_predecessors=True
+    )
+    # scipy returns the origin node; map it back to the position in ``sources``
+    position = np.full(graph.shape[0], -1, dtype=np.int64)
+    reached = origin >= 0
+    position[reached] = first[np.searchsorted(unique, origin[reached])]
+    return NearestSource(distance, position)
+
+
+@dataclass(frozen=True)
+class Snap:
+    """Points snapped to their nearest network node."""
+
+    node: np.ndarray
+    distance: np.ndarray
+
+
+def snap(node_xy: np.ndarray, points_xy: np.ndarray, candidates: np.ndarray | None = None) -> Snap:
+    """Nearest node of each point (straight line), optionally among ``candidates`` only.
+
+    Parameters
+    ----------
+    node_xy
+        Node coordinates, shape (n, 2).
+    points_xy
+        Points, shape (m, 2).
+    candidates
+        Node indices allowed (e.g. nodes of the mode's graph); default all.
+    """
+    pool = np.arange(len(node_xy)) if candidates is None else np.asarray(candidates)
+    if not len(pool):
+        return Snap(np.full(len(points_xy), -1), np.full(len(points_xy), np.inf))
+    distance, index = cKDTree(node_xy[pool]).query(points_xy, k=1)
+    return Snap(pool[index], distance)
+
+
+def connected_nodes(graph: csr_matrix) -> np.ndarray:
+    """Indices of nodes that have at least one edge in ``graph``."""
+    degree = np.diff(graph.indptr) + np.bincount(graph.indices, minlength=graph.shape[0])
+    return np.flatnonzero(degree > 0)

@@ -1,0 +1,230 @@
+"""Layers of an accessibility run: travel-time GeoTIFF, isochrones, LUM catchments, gaps.
+
+Isochrones and network catchments are polygons of the travel-time grid (a raster contour,
+via ``rasterio.features.shapes``) split by nearest station: no buffer-and-union of edges.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import rasterio
+import shapely
+from rasterio.features import shapes
+
+from territorio.access.analysis import MODES, AccessResult
+from territorio.access.config import AccessConfig
+from territorio.codes import KEY
+from territorio.readers import WORK_CRS
+
+NODATA = -1.0
+
+
+def _raster(result: AccessResult, values: np.ndarray, fill: float, dtype: str) -> np.ndarray:
+    grid = result.times.grid
+    out = np.full(grid.shape, fill, dtype=dtype)
+    out[grid.rows, grid.cols] = values
+    return out
+
+
+def write_travel_time_tiff(result: AccessResult, path: Path) -> None:
+    """Write the minutes to the nearest station as a 3-band GeoTIFF.
+
+    Band 1 on foot, band 2 by bike, band 3 the method (1 rete, 2 stima); -1 outside the CMM
+    or where unreachable.
+    """
+    grid = result.times.grid
+    bands = []
+    for mode in ("walk", "bike"):
+        minutes = result.times.minutes[mode].astype("float32")
+        bands.append(
+            _raster(result, np.where(np.isfinite(minutes), minutes, NODATA), NODATA, "float32")
+        )
+    bands.append(_raster(result, np.where(result.times.in_network, 1.0, 2.0), NODATA, "float32"))
+    profile = dict(
+        driver="GTiff",
+        width=grid.shape[1],
+        height=grid.shape[0],
+        count=3,
+        dtype="float32",
+        crs=WORK_CRS,
+        transform=grid.transform,
+        nodata=NODATA,
+        compress="deflate",
+        tiled=True,
+        blockxsize=256,
+        blockysize=256,
+    )
+    with rasterio.open(path, "w", **profile) as dst:
+        for index, (band, name) in enumerate(
+            zip(bands, ("tempo_piedi_min", "tempo_bici_min", "metodo_1rete_2stima"), strict=True),
+            start=1,
+        ):
+            dst.write(band, index)
+            dst.set_band_description(index, name)
+        dst.update_tags(unita="minuti", fonte="territorio access", rete=str(result.network_file))
+
+
+def _polygons(result: AccessResult, labels: np.ndarray, mask: np.ndarray) -> gpd.GeoDataFrame:
+    """Polygons of equal label among the masked cells, dissolved per label."""
+    raster = _raster(result, np.where(mask, labels, -1).astype("int32"), -1, "int32")
+    pieces = [
+        (shapely.geometry.shape(geom), int(value))
+        for geom, value in shapes(raster, mask=raster >= 0, transform=result.times.grid.transform)
+    ]
+    if not pieces:
+        return gpd.GeoDataFrame({"label": []}, geometry=[], crs=WORK_CRS)
+    frame = gpd.GeoDataFrame(
+        {"label": [v for _, v in pieces]}, geometry=[g for g, _ in pieces], crs=WORK_CRS
+    )
+    return frame.dissolve("label", as_index=False)
+
+
+def isochrones(result: AccessResult, thresholds: list[int]) -> gpd.GeoDataFrame:
+    """Per station, mode and threshold: the cells whose nearest station it is, within the time."""
+    stations = result.stations
+    frames = []
+    for mode, label in MODES.items():
+        minutes = result.times.minutes[mode]
+        station = result.times.station[mode]
+        for limit in thresholds:
+            poly = _polygons(
+                result, station, (minutes <= limit) & (station >= 0) & result.times.in_network
+            )
+            if poly.empty:
+                continue
+            poly["nodo_id"] = stations["nodo_id"].to_numpy()[poly["label"]]
+            poly["nome"] = stations["nome"].to_numpy()[poly["label"]]
+            poly["modo"] = label
+            poly["minuti"] = limit
+            frames.append(poly.drop(columns="label"))
+    return _concat(frames)
+
+
+def lum_catchments(
+    result: AccessResult, cfg: AccessConfig
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """LUM by class: straight buffers, and walking-network catchments of the same radius."""
+    stations = result.stations
+    radius = stations["classe_lum"].map(cfg.lum_radius).to_numpy(dtype=float)
+    buffers = gpd.GeoDataFrame(
+        {
+            "nodo_id": stations["nodo_id"],
+            "nome": stations["nome"],
+            "classe_lum": stations["classe_lum"],
+            "raggio_m": radius,
+        },
+        geometry=stations.geometry.buffer(radius, quad_segs=16),
+        crs=WORK_CRS,
+    )
+    station = result.times.station["walk"]
+    metres = result.times.metres["walk"]
+    limit = np.where(station >= 0, radius[np.maximum(station, 0)], -1.0)
+    network = _polygons(
+        result, station, (station >= 0) & (metres <= limit) & result.times.in_network
+    )
+    if not network.empty:
+        network["nodo_id"] = stations["nodo_id"].to_numpy()[network["label"]]
+        network["nome"] = stations["nome"].to_numpy()[network["label"]]
+        network["classe_lum"] = stations["classe_lum"].to_numpy()[network["label"]]
+        network["raggio_m"] = radius[network["label"]]
+        network = network.drop(columns="label")
+    return buffers, network
+
+
+def gaps(result: AccessResult, territory_codes: np.ndarray, limit: float) -> gpd.GeoDataFrame:
+    """Populated cells beyond ``limit`` minutes on foot, dissolved per comune with residents."""
+    grid = result.times.grid
+    far = (result.times.minutes["walk"] > limit) & (grid.residents > 0)
+    poly = _polygons(result, grid.zone, far)
+    if poly.empty:
+        return poly
+    residents = np.bincount(grid.zone, weights=grid.residents * far, minlength=len(territory_codes))
+    poly[KEY] = territory_codes[poly["label"]]
+    poly["residenti"] = residents[poly["label"]]
+    poly["metodo"] = np.where(
+        pd.Series(result.times.in_network)
+        .groupby(grid.zone)
+        .mean()
+        .reindex(poly["label"])
+        .to_numpy()
+        >= 1.0,
+        "rete",
+        "stima",
+    )
+    return poly.drop(columns="label")
+
+
+def network_layers(result: AccessResult) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The walking network's edges (``u``, ``v``, ``length_m``) and node-level results."""
+    net = result.network
+    walk, bike = result.modes["walk"], result.modes["bike"]
+    graph = net.mode_graph("walk")
+    coo = graph.tocoo()
+    keep = coo.row < coo.col
+    u, v, length = coo.row[keep], coo.col[keep], coo.data[keep]
+    starts = np.column_stack([net.x[u], net.y[u]])
+    ends = np.column_stack([net.x[v], net.y[v]])
+    upper = shapely.linestrings(np.stack([starts, ends], axis=1))
+    edges = gpd.GeoDataFrame(
+        {"u": net.osmid[u], "v": net.osmid[v], "length_m": length}, geometry=upper, crs=WORK_CRS
+    )
+    nodes_used = walk.nodes
+    stations = result.stations["nodo_id"].to_numpy()
+    station = walk.node_station[nodes_used]
+    nodes = gpd.GeoDataFrame(
+        {
+            "osmid": net.osmid[nodes_used],
+            "dist_m": walk.node_distance[nodes_used],
+            "tempo_piedi_min": walk.minutes(walk.node_distance[nodes_used]),
+            "tempo_bici_min": bike.minutes(bike.node_distance[nodes_used]),
+            "nodo_interscambio": np.where(station >= 0, stations[np.maximum(station, 0)], None),
+        },
+        geometry=shapely.points(net.x[nodes_used], net.y[nodes_used]),
+        crs=WORK_CRS,
+    )
+    for column in ("dist_m", "tempo_piedi_min", "tempo_bici_min"):
+        nodes[column] = nodes[column].replace(np.inf, np.nan)
+    return edges, nodes
+
+
+def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    if not frames:
+        return gpd.GeoDataFrame(geometry=[], crs=WORK_CRS)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WORK_CRS)
+
+
+def write_geopackage(
+    result: AccessResult, cfg: AccessConfig, codes: np.ndarray, path: Path, attribution: str
+) -> dict[str, int]:
+    """Write every layer to one GeoPackage; returns the feature count per layer."""
+    stations = result.stations.copy()
+    counts: dict[str, int] = {}
+
+    def put(frame: gpd.GeoDataFrame, layer: str) -> None:
+        frame.to_file(
+            path,
+            layer=layer,
+            driver="GPKG",
+            layer_options={"DESCRIPTION": f"{layer} — {attribution}"},
+        )
+        counts[layer] = len(frame)
+
+    put(stations[stations["in_rete"]], "nodi_interscambio")
+    put(stations[~stations["in_rete"]], "nodi_fuori_rete")
+    put(isochrones(result, cfg.thresholds_min), "isocrone")
+    buffers, network = lum_catchments(result, cfg)
+    put(buffers, "lum_buffer")
+    if not network.empty:
+        put(network, "lum_rete")
+    lacune = gaps(result, codes, cfg.thresholds_min[-1])
+    if not lacune.empty:
+        put(lacune, "lacune")
+    if cfg.network_layers:
+        edges, nodes = network_layers(result)
+        put(edges, "rete_pedonale")
+        put(nodes, "nodi_rete")
+    return counts

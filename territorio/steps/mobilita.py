@@ -1,0 +1,148 @@
+"""Step ``mobilita``: walking and cycling access to interchange nodes."""
+
+from __future__ import annotations
+
+from territorio.access.analysis import MODES, AccessResult, run_access
+from territorio.access.config import AccessConfig
+from territorio.access.outputs import write_access_outputs
+from territorio.indicators import Column, Ratio
+from territorio.pipeline import RunContext, register_step
+
+FOLDER = "mobilita"
+SOURCES = (
+    "nodi_interscambio",
+    "osm_milano_2015_highways",
+    "stazioni_ferroviarie",
+    "gtfs_trenord_2023",
+)
+
+
+def access_columns(result: AccessResult, cfg: AccessConfig, latest_year: int) -> list[Column]:
+    """Documentation of the access columns."""
+    speeds = {"piedi": cfg.walk_speed_kmh, "bici": cfg.bike_speed_kmh}
+    words = {"piedi": ("a piedi", "on foot"), "bici": ("in bicicletta", "by bike")}
+    method = (
+        "rete stradale OSM; fuori dall'estratto: distanza in linea d'aria × fattore di "
+        "tortuosità misurato sulla rete"
+    )
+    method_en = (
+        "OSM street network; outside the extract: straight-line distance × circuity "
+        "measured on the network"
+    )
+    columns = []
+    for label in MODES.values():
+        it, en = words[label]
+        for limit in cfg.thresholds_min:
+            base = f"accesso_{limit}min_{label}"
+            columns += [
+                Column(
+                    f"{base}_ab",
+                    "ab.",
+                    {
+                        "it": f"Residenti entro {limit} min {it} ({speeds[label]:g} km/h) da "
+                        f"un nodo di interscambio; residenti uniformi nel comune; {method}",
+                        "en": f"Residents within {limit} min {en} ({speeds[label]:g} km/h) of an "
+                        f"interchange node; residents uniform in the comune; {method_en}",
+                    },
+                    (*SOURCES, "istat_popolazione"),
+                    "sum",
+                ),
+                Column(
+                    f"{base}_pct",
+                    "%",
+                    {
+                        "it": f"Quota di residenti entro {limit} min {it} da un nodo",
+                        "en": f"Share of residents within {limit} min {en} of a node",
+                    },
+                    (*SOURCES, "istat_popolazione"),
+                    Ratio(f"{base}_ab", f"popolazione_{latest_year}", 100.0),
+                ),
+                Column(
+                    f"{base}_area_pct",
+                    "%",
+                    {
+                        "it": f"Quota della superficie entro {limit} min {it} da un nodo",
+                        "en": f"Share of the area within {limit} min {en} of a node",
+                    },
+                    SOURCES,
+                ),
+            ]
+        columns.append(
+            Column(
+                f"tempo_mediano_{label}_min",
+                "min",
+                {
+                    "it": f"Tempo mediano {it} dal nodo più vicino (celle di {cfg.cell_m:g} m)",
+                    "en": f"Median time {en} to the nearest node ({cfg.cell_m:g} m cells)",
+                },
+                SOURCES,
+            )
+        )
+    columns += [
+        Column(
+            "accesso_quota_rete_pct",
+            "%",
+            {
+                "it": "Quota del comune dentro l'estratto della rete stradale (calcolo su rete)",
+                "en": "Share of the comune inside the street-network extract (network computation)",
+            },
+            ("osm_milano_2015_highways",),
+        ),
+        Column(
+            "accesso_metodo",
+            "",
+            {
+                "it": f"'rete' se almeno il {cfg.min_network_share:.0%} del comune è "
+                "nell'estratto, altrimenti 'stima' (linea d'aria × tortuosità)",
+                "en": f"'rete' if at least {cfg.min_network_share:.0%} of the comune is inside the "
+                "extract, else 'stima' (straight-line distance × circuity)",
+            },
+            ("osm_milano_2015_highways",),
+        ),
+    ]
+    return columns
+
+
+@register_step(
+    "mobilita", order=30, it="Accesso ai nodi di interscambio", en="Access to interchange nodes"
+)
+def access_step(ctx: RunContext) -> None:
+    """Times to interchange nodes on foot and by bike, indicators per comune, layers."""
+    cfg: AccessConfig = ctx.config["access"]
+    result = run_access(
+        ctx.catalog, ctx.territory, cfg, base=ctx.config.base_dir, progress=ctx.progress
+    )
+    columns = access_columns(result, cfg, ctx.territory.latest_year)
+    ctx.table.add(result.indicators[[c.name for c in columns]], columns, source="mobilita")
+    codes = ctx.territory.comuni["pro_com_t"].to_numpy()
+    attribution = "; ".join(ctx.catalog.attributions(ctx.config.lang, list(SOURCES)))
+    write_access_outputs(result, cfg, codes, ctx.outputs, FOLDER, attribution)
+    note_access(ctx, result)
+
+
+def note_access(ctx: RunContext, result: AccessResult) -> None:
+    """What the run measured and what it could not."""
+    cfg = ctx.config["access"]
+    stations = result.stations
+    far = int((~stations["in_rete"]).sum())
+    rete = int((result.indicators["accesso_metodo"] == "rete").sum())
+    stima = len(result.indicators) - rete
+    walk, bike = result.times.circuity["walk"], result.times.circuity["bike"]
+    lost_walk, lost_bike = result.times.unreachable["walk"], result.times.unreachable["bike"]
+    day = stations.attrs.get("giorno_servizio_gtfs", "?")
+    table = f"{FOLDER}/nodi_interscambio.csv"
+    ctx.note(
+        "mobilita",
+        f"Accesso ai nodi: {len(stations)} nodi (voci ferrovia/metro unite entro "
+        f"{cfg.merge_distance_m:g} m); {far} oltre {cfg.max_snap_m:g} m dalla rete, segnalati e "
+        f"non agganciati (vedi {table}). {rete} comuni calcolati su rete, {stima} stimati "
+        f"(tortuosità misurata: piedi {walk:.2f}, bici {bike:.2f}). Nodi della rete senza "
+        f"accesso a un nodo: piedi {lost_walk}, bici {lost_bike}. Corse ferroviarie dal GTFS "
+        f"Trenord del {day}.",
+        f"Access to nodes: {len(stations)} nodes (rail/metro entries merged within "
+        f"{cfg.merge_distance_m:g} m); {far} beyond {cfg.max_snap_m:g} m of the network, "
+        f"reported and not snapped (see {table}). {rete} comuni computed on the network, "
+        f"{stima} estimated (measured circuity: walk {walk:.2f}, bike {bike:.2f}). Network "
+        f"nodes reaching no node: walk {lost_walk}, bike {lost_bike}. Rail departures from the "
+        f"Trenord GTFS of {day}.",
+    )
