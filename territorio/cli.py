@@ -449,6 +449,36 @@ def access(
         out.print(f"[green]scritto[/green] {path}", highlight=False)
 
 
+@app.command("services")
+def services(
+    out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path(
+        "maps/servizi"
+    ),
+    park: Annotated[
+        Path | None, typer.Option("--park", help="Parco Agricolo Sud perimeter (vector file).")
+    ] = None,
+    community_points: Annotated[
+        Path | None,
+        typer.Option("--community-points", help="Coordinates of Case/Ospedali di Comunità, COT."),
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    data: DataOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Schools, hospitals, pharmacies, PNRR community health and the Parco Sud, per comune."""
+    from territorio.pipeline import run_pipeline
+
+    cfg = _prepare_config(config, data, lang)
+    if park:
+        cfg["services"].park_boundary = str(park.resolve())
+    if community_points:
+        cfg["services"].community_points = str(community_points.resolve())
+    cfg["run"].steps = ["territorio", "servizi"]
+    with err.status("territorio services") as status:
+        result = run_pipeline(cfg, out=out_dir, progress=lambda m: status.update(escape(m)))
+    _report(result, cfg.lang)
+
+
 def _prepare_config(config: Path | None, data: Path | None, lang: str | None):
     cfg = load_config(config)
     if data:

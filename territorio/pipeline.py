@@ -13,6 +13,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from territorio.catalog import Catalog
 from territorio.config import RunConfig
@@ -45,6 +46,7 @@ class RunContext:
     outputs: OutputSet
     notes: list[Note] = field(default_factory=list)
     progress: Callable[[str], None] | None = None
+    shared: dict[str, Any] = field(default_factory=dict)  # results later steps reuse
 
     def note(self, step: str, it: str, en: str) -> None:
         """Record a note in both languages."""

@@ -272,6 +272,86 @@ def gtfs_files() -> dict[str, str]:
     }
 
 
+def point_layer(rows: list[dict], xy: list[tuple[float, float]]) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(
+        rows, geometry=[shapely.Point(ORIGIN_X + x, ORIGIN_Y + y) for x, y in xy], crs=32632
+    ).to_crs(4326)
+    frame["lon"], frame["lat"] = frame.geometry.x, frame.geometry.y
+    return frame
+
+
+HOSPITAL_XY = (960.0, 1960.0)  # in 015004; its nearest node (1000, 2000) lies on the border
+
+
+def hospitals_frame() -> gpd.GeoDataFrame:
+    return point_layer(
+        [{"codice_struttura": "H1", "denominazione": "Ospedale di confine"}], [HOSPITAL_XY]
+    )
+
+
+def pharmacies_frame() -> gpd.GeoDataFrame:
+    rows = [
+        {
+            "codice_farmacia": f"F{i}",
+            "descrizione_farmacia": f"Farmacia {i}",
+            "com_istat_code": code,
+        }
+        for i, code in enumerate(["015001", "015001", "015002", "015003", "015005"])
+    ]
+    # F3 declares 015003 but lies in 015006; F4 lies outside the territory
+    xy = [(100, 100), (200, 200), (1500, 500), (2500, 1500), (-500, 1500)]
+    return point_layer(rows, xy)
+
+
+def lombarde_frame() -> gpd.GeoDataFrame:
+    rows = [
+        {
+            "classificazione": "Statale",
+            "tipologia_sede": "Liceo",
+            "allievi_sede": "120",
+            "denom_sede": "Liceo Uno",
+            "com_istat_code": "015005",
+        },
+        {
+            "classificazione": "Statale",
+            "tipologia_sede": "Istituto Tecnico",
+            "allievi_sede": "",
+            "denom_sede": "Istituto Due",
+            "com_istat_code": "015005",
+        },
+        {
+            "classificazione": "Cfp",
+            "tipologia_sede": "Istituzione Formativa",
+            "allievi_sede": "50",
+            "denom_sede": "Cfp",
+            "com_istat_code": "015005",
+        },
+        {
+            "classificazione": "Statale",
+            "tipologia_sede": "Liceo",
+            "allievi_sede": "80",
+            "denom_sede": "Liceo Tre",
+            "com_istat_code": "015007",
+        },
+    ]
+    return point_layer(rows, [(1500, 1500), (1500, 1500), (1600, 1600), (500, 2500)])
+
+
+def pnrr_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "tipo_struttura": [
+                "Casa della Comunita'",
+                "Casa della Comunita'",
+                "Ospedale di Comunita'",
+                "Centrale Operativa Territoriale",
+            ],
+            "cup": ["C1", "C2", "O1", "T1"],
+            "com_istat_code": ["015001", "015001", "015005", "015009"],
+        }
+    )
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -332,6 +412,14 @@ def build_mirror(root: Path) -> tuple[Path, Path]:
     (mirror / "templates" / "accordi_TEMPLATE.csv").write_text(
         "com_istat_code,accordo_fibra,data_accordo,stato_collegamento,n_sedi_collegate\n"
     )
+    hospitals_frame().to_file(
+        mirror / "services" / "health.gpkg", layer="strutture_ricovero", driver="GPKG"
+    )
+    pharmacies_frame().to_file(mirror / "services" / "health.gpkg", layer="farmacie", driver="GPKG")
+    lombarde_frame().to_file(
+        mirror / "services" / "schools.gpkg", layer="sedi_scolastiche_lombarde", driver="GPKG"
+    )
+    pnrr_frame().to_csv(mirror / "services" / "pnrr.csv", index=False)
     (mirror / "mobility").mkdir()
     (mirror / "mobility" / "strade.osm").write_text(osm_grid_xml(), encoding="utf-8")
     stations_frame().to_file(
@@ -474,12 +562,18 @@ def build_mirror(root: Path) -> tuple[Path, Path]:
         theme="digitale",
     )
     for layer_id, kind, path, layer, count in (
+        ("ospedali", "vector", "services/health.gpkg", "strutture_ricovero", 1),
+        ("farmacie", "vector", "services/health.gpkg", "farmacie", 5),
+        ("scuole_lombarde", "vector", "services/schools.gpkg", "sedi_scolastiche_lombarde", 4),
+        ("pnrr_case_comunita", "table", "services/pnrr.csv", "", 4),
         ("osm_milano_2015_highways", "network", "mobility/strade.osm", "", 53),
         ("nodi_interscambio", "vector", "mobility/nodi.gpkg", "interchange_nodes", 4),
         ("stazioni_ferroviarie", "vector", "mobility/rail.gpkg", "rail", 2),
         ("gtfs_trenord_2023", "gtfs", "mobility/gtfs.zip", "", 2),
     ):
         extra = {"layer": layer, "crs": "EPSG:4326"} if kind == "vector" else {}
+        if layer_id in ("farmacie", "scuole_lombarde", "pnrr_case_comunita"):
+            extra["key"] = "com_istat_code"
         write_manifest(
             layers,
             mirror,

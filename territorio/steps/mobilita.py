@@ -112,6 +112,7 @@ def access_step(ctx: RunContext) -> None:
     result = run_access(
         ctx.catalog, ctx.territory, cfg, base=ctx.config.base_dir, progress=ctx.progress
     )
+    ctx.shared["access"] = result
     columns = access_columns(result, cfg, ctx.territory.latest_year)
     ctx.table.add(result.indicators[[c.name for c in columns]], columns, source="mobilita")
     codes = ctx.territory.comuni["pro_com_t"].to_numpy()

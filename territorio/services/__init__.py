@@ -1,0 +1,1 @@
+"""The "servizi" theme: schools, health services and the Parco Agricolo Sud Milano."""

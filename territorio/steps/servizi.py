@@ -1,0 +1,385 @@
+"""Step ``servizi``: schools, health services and the Parco Agricolo Sud, per comune."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from territorio.access.analysis import AccessResult, run_access
+from territorio.codes import KEY
+from territorio.indicators import Column, Ratio
+from territorio.pipeline import RunContext, register_step
+from territorio.services import facilities, park, proximity
+from territorio.services.config import ServicesConfig
+
+FOLDER = "servizi"
+ACCESS_SOURCES = ("nodi_interscambio", "osm_milano_2015_highways")
+
+
+def _access(ctx: RunContext) -> AccessResult:
+    """The accessibility run of this pipeline, or a new one when ``mobilita`` did not run."""
+    if "access" not in ctx.shared:
+        ctx.shared["access"] = run_access(
+            ctx.catalog,
+            ctx.territory,
+            ctx.config["access"],
+            base=ctx.config.base_dir,
+            progress=ctx.progress,
+        )
+    return ctx.shared["access"]
+
+
+def _columns(cfg: ServicesConfig, latest: int, speed: float) -> list[Column]:
+    minutes = f"{cfg.school_bike_minutes:g}"
+    return [
+        Column(
+            "scuole_sedi",
+            "sedi",
+            {
+                "it": "Sedi di scuole statali di ogni grado nel comune (per posizione)",
+                "en": "State school sites of every level in the comune (by location)",
+            },
+            ("scuole_sedi",),
+            "sum",
+        ),
+        Column(
+            "scuole_sec2_sedi",
+            "sedi",
+            {"it": "Sedi di scuole secondarie di II grado", "en": "Upper-secondary school sites"},
+            ("scuole_sedi",),
+            "sum",
+        ),
+        Column(
+            "scuole_sec2_allievi",
+            "allievi",
+            {
+                "it": "Allievi delle sedi statali di II grado dove noti (Anagrafe Scuole Lombarde)",
+                "en": "Pupils of state upper-secondary sites where known",
+            },
+            ("scuole_lombarde",),
+            "sum",
+        ),
+        Column(
+            "scuole_sec2_sedi_con_allievi",
+            "sedi",
+            {
+                "it": "Sedi di II grado con numero di allievi noto",
+                "en": "Upper-secondary sites with a known pupil count",
+            },
+            ("scuole_lombarde",),
+            "sum",
+        ),
+        Column(
+            "scuole_sec2_bici15_ab",
+            "ab.",
+            {
+                "it": f"Residenti entro {minutes} min in bici "
+                f"({speed:g} km/h) da una sede di II grado (rete OSM; stima fuori dall'estratto, "
+                "vedi accesso_metodo)",
+                "en": f"Residents within {minutes} min by bike of an "
+                "upper-secondary site (OSM network; estimate outside the extract)",
+            },
+            ("scuole_sedi", *ACCESS_SOURCES, "istat_popolazione"),
+            "sum",
+        ),
+        Column(
+            "scuole_sec2_bici15_pop_pct",
+            "%",
+            {
+                "it": f"Quota di residenti entro {minutes} min in bici da una sede di II grado",
+                "en": f"Share of residents within {minutes} min by bike of an upper-secondary site",
+            },
+            ("scuole_sedi", *ACCESS_SOURCES, "istat_popolazione"),
+            Ratio("scuole_sec2_bici15_ab", f"popolazione_{latest}", 100.0),
+        ),
+        Column(
+            "ospedali",
+            "strutture",
+            {"it": "Strutture di ricovero e cura nel comune", "en": "Hospitals in the comune"},
+            ("ospedali",),
+            "sum",
+        ),
+        Column(
+            "farmacie",
+            "farmacie",
+            {
+                "it": "Farmacie nel comune (per posizione)",
+                "en": "Pharmacies in the comune (by location)",
+            },
+            ("farmacie",),
+            "sum",
+        ),
+        Column(
+            "farmacie_per_10k_ab",
+            "per 10.000 ab.",
+            {
+                "it": f"Farmacie ogni 10.000 residenti (1/1/{latest})",
+                "en": f"Pharmacies per 10,000 residents (1/1/{latest})",
+            },
+            ("farmacie", "istat_popolazione"),
+            Ratio("farmacie", f"popolazione_{latest}", 1e4),
+        ),
+        Column(
+            "case_comunita_previste",
+            "progetti",
+            {
+                "it": "Case della Comunità previste (PNRR "
+                "M6, per codice ISTAT; progetti, non strutture aperte)",
+                "en": "Planned Case della "
+                "Comunità (PNRR M6, by ISTAT code; projects, not open facilities)",
+            },
+            ("pnrr_case_comunita",),
+            "sum",
+        ),
+        Column(
+            "ospedali_comunita_previsti",
+            "progetti",
+            {
+                "it": "Ospedali di Comunità previsti (PNRR M6)",
+                "en": "Planned Ospedali di Comunità (PNRR M6)",
+            },
+            ("pnrr_case_comunita",),
+            "sum",
+        ),
+        Column(
+            "cot_previste",
+            "progetti",
+            {
+                "it": "Centrali Operative Territoriali previste (PNRR M6)",
+                "en": "Planned territorial operations centres (PNRR M6)",
+            },
+            ("pnrr_case_comunita",),
+            "sum",
+        ),
+    ]
+
+
+@register_step(
+    "servizi", order=40, it="Scuole, sanità e Parco Sud", en="Schools, health and Parco Sud"
+)
+def services_step(ctx: RunContext) -> None:
+    """Counts, proximity to interchange nodes, bike access to schools, park indicators."""
+    cfg: ServicesConfig = ctx.config["services"]
+    acfg = ctx.config["access"]
+    territory = ctx.territory
+    comuni = territory.comuni
+    codes = comuni[KEY].to_numpy()
+    access = _access(ctx)
+
+    schools = facilities.locate(ctx.catalog.read("scuole_sedi"), comuni, KEY)
+    upper = schools[schools["secondaria_2_grado"].astype(bool)]
+    lombarde = facilities.locate(ctx.catalog.read("scuole_lombarde"), comuni, KEY)
+    hospitals = facilities.locate(ctx.catalog.read("ospedali"), comuni, None)
+    pharmacies = facilities.locate(ctx.catalog.read("farmacie"), comuni, KEY)
+    pnrr = ctx.catalog.read("pnrr_case_comunita")
+
+    table = pd.DataFrame(index=pd.Index(codes, name=KEY))
+    table["scuole_sedi"] = facilities.count_per_comune(schools, codes)
+    table["scuole_sec2_sedi"] = facilities.count_per_comune(upper, codes)
+    table = table.join(facilities.students(lombarde, codes))
+    bike = proximity.residents_within(
+        upper, access, "bike", cfg.school_bike_minutes, acfg.bike_speed_kmh, acfg.max_snap_m, codes
+    )
+    table["scuole_sec2_bici15_ab"] = bike["ab"]
+    table["scuole_sec2_bici15_pop_pct"] = bike["pct"]
+    table["ospedali"] = facilities.count_per_comune(hospitals, codes)
+    table["farmacie"] = facilities.count_per_comune(pharmacies, codes)
+    residents = territory.population().reindex(codes).to_numpy(dtype=float)
+    table["farmacie_per_10k_ab"] = 1e4 * table["farmacie"] / residents
+    table = table.join(facilities.pnrr_counts(pnrr, codes))
+    columns = _columns(cfg, territory.latest_year, acfg.bike_speed_kmh)
+    ctx.table.add(table[[c.name for c in columns]], columns, source="servizi")
+
+    layers = _proximity_tables(ctx, cfg, access, upper, hospitals)
+    layers["farmacie"] = pharmacies
+    flagged = facilities.flagged(
+        {
+            "scuole_sedi": schools,
+            "scuole_lombarde": lombarde,
+            "ospedali": hospitals,
+            "farmacie": pharmacies,
+        },
+        {
+            "scuole_sedi": "denominazione",
+            "scuole_lombarde": "denom_sede",
+            "ospedali": "denominazione",
+            "farmacie": "descrizione_farmacia",
+        },
+    )
+    flagged.to_csv(ctx.outputs.path(f"{FOLDER}/punti_segnalati.csv"), index=False)
+    _community_points(ctx, cfg, access, layers)
+    _park(ctx, cfg, {"scuole_sec2": upper, "ospedali": hospitals, "farmacie": pharmacies}, layers)
+    _write_layers(ctx, layers)
+    outside = int(flagged["problema"].eq("fuori dalla CMM").sum())
+    elsewhere = len(flagged) - outside
+    ctx.note(
+        "servizi",
+        f"Servizi: {outside} punti con coordinate fuori dalla CMM e {elsewhere} in un comune "
+        f"diverso da quello dichiarato, tenuti e segnalati in {FOLDER}/punti_segnalati.csv; "
+        "i conteggi per comune usano la posizione del punto.",
+        f"Services: {outside} points with coordinates outside the CMM and {elsewhere} in "
+        f"another comune than declared, kept and listed in {FOLDER}/punti_segnalati.csv; "
+        "counts per comune use the point's location.",
+    )
+
+
+def _proximity_tables(
+    ctx: RunContext,
+    cfg: ServicesConfig,
+    access: AccessResult,
+    upper: gpd.GeoDataFrame,
+    hospitals: gpd.GeoDataFrame,
+) -> dict:
+    limit = cfg.node_walk_limit_min
+    out = {}
+    for name, frame, label in (
+        ("scuole_sec2", upper, "denominazione"),
+        ("ospedali", hospitals, "denominazione"),
+    ):
+        near = proximity.to_nearest_node(frame, access)
+        joined = frame.join(near)
+        keep = [c for c in joined.columns if c not in ("geometry",)]
+        joined[keep].drop(columns=[c for c in ("geo_com_istat", "geo_comune") if c in keep]).to_csv(
+            ctx.outputs.path(f"{FOLDER}/{name}_nodi.csv"), index=False, float_format="%.10g"
+        )
+        far = joined[~(joined["tempo_piedi_nodo_min"] <= limit)]
+        far[[label, "comune_geo", "nodo_nome", "tempo_piedi_nodo_min", "metodo"]].sort_values(
+            "tempo_piedi_nodo_min", ascending=False
+        ).to_csv(
+            ctx.outputs.path(f"{FOLDER}/{name}_oltre_{limit:g}min.csv"),
+            index=False,
+            float_format="%.10g",
+        )
+        out[name] = joined
+        estimated = int((joined["metodo"] == "stima").sum())
+        ctx.note(
+            "servizi",
+            f"{name}: {len(far)} su {len(joined)} oltre {limit:g} min a piedi dal nodo di "
+            f"interscambio più vicino ({estimated} tempi stimati fuori dall'estratto OSM).",
+            f"{name}: {len(far)} of {len(joined)} beyond {limit:g} min on foot from the "
+            f"nearest interchange node ({estimated} times estimated outside the OSM extract).",
+        )
+    return out
+
+
+def _community_points(
+    ctx: RunContext, cfg: ServicesConfig, access: AccessResult, layers: dict
+) -> None:
+    import shapely
+
+    if not cfg.community_points:
+        ctx.note(
+            "servizi",
+            "Case/Ospedali di Comunità e COT: contati per comune dal codice ISTAT (progetti "
+            "PNRR 2023, senza coordinate). Con le coordinate ([services] community_points, "
+            "modello territorio/services/strutture_comunita_TEMPLATE.csv) si calcola anche "
+            "l'accessibilità.",
+            "Case/Ospedali di Comunità and COT: counted per comune from the ISTAT code (2023 "
+            "PNRR projects, no coordinates). With coordinates ([services] community_points, "
+            "template territorio/services/strutture_comunita_TEMPLATE.csv) their access is "
+            "computed too.",
+        )
+        return
+    path = ctx.config.resolve(cfg.community_points)
+    area = shapely.union_all(ctx.territory.outline.geometry.values)
+    points = facilities.locate(
+        facilities.read_community_points(path, area), ctx.territory.comuni, None
+    )
+    joined = points.join(proximity.to_nearest_node(points, access))
+    joined.drop(columns="geometry").to_csv(
+        ctx.outputs.path(f"{FOLDER}/strutture_comunita_nodi.csv"), index=False, float_format="%.10g"
+    )
+    layers["strutture_comunita"] = joined
+    ctx.note(
+        "servizi",
+        f"Strutture di comunità con coordinate da {path.name}: {len(joined)}.",
+        f"Community facilities with coordinates from {path.name}: {len(joined)}.",
+    )
+
+
+def _park(ctx: RunContext, cfg: ServicesConfig, points: dict, layers: dict) -> None:
+    if not cfg.park_boundary:
+        ctx.note(
+            "servizi",
+            "Parco Agricolo Sud: perimetro non disponibile; gli indicatori sono aggregati sui "
+            "60 comuni aderenti (indicatori_aree.csv, gruppo parco_sud). Con il perimetro "
+            "([services] park_boundary) si calcolano quota di territorio, residenti e servizi "
+            "nel parco.",
+            "Parco Agricolo Sud: perimeter not available; indicators are aggregated over the "
+            "60 member comuni (indicatori_aree.csv, group parco_sud). With the perimeter "
+            "([services] park_boundary) the park's share, residents and services are computed.",
+        )
+        return
+    path = ctx.config.resolve(cfg.park_boundary)
+    geometry = park.read_park(path)
+    table = park.park_by_comune(geometry, ctx.territory.comuni, ctx.territory.population(), points)
+    if cfg.park_consumption_raster:
+        land = ctx.config["land"]
+        table = table.join(
+            park.consumed_inside_outside(
+                geometry,
+                ctx.territory.comuni,
+                ctx.config.resolve(cfg.park_consumption_raster),
+                threshold=land.imperviousness_threshold or None,
+                values=tuple(land.consumed_values),
+            )
+        )
+    sources = (path.name,)
+    docs = {
+        "parco_area_ha": (
+            "ha",
+            "Superficie del comune dentro il perimetro del parco",
+            "Area of the comune inside the park perimeter",
+            "sum",
+        ),
+        "parco_quota_superficie_pct": (
+            "%",
+            "Quota del comune dentro il parco",
+            "Share of the comune inside the park",
+            Ratio("parco_area_ha", "superficie_km2", 1.0),
+        ),
+        "parco_residenti": (
+            "ab.",
+            "Residenti dentro il parco (uniformi nel comune)",
+            "Residents inside the park (uniform in the comune)",
+            "sum",
+        ),
+        "parco_suolo_consumato_dentro_ha": (
+            "ha",
+            "Suolo consumato dentro il parco (raster)",
+            "Consumed soil inside the park (raster)",
+            "sum",
+        ),
+        "parco_suolo_consumato_fuori_ha": (
+            "ha",
+            "Suolo consumato fuori dal parco (raster)",
+            "Consumed soil outside the park (raster)",
+            "sum",
+        ),
+    }
+    columns = []
+    for name in table.columns:
+        if name in docs:
+            unit, it, en, rule = docs[name]
+        else:
+            kind = name.removeprefix("parco_")
+            unit, it, en, rule = ("n.", f"{kind} dentro il parco", f"{kind} inside the park", "sum")
+        columns.append(Column(name, unit, {"it": it, "en": en}, sources, rule))
+    ctx.table.add(table, columns, source=f"servizi (parco, {path.name})")
+    layers["parco_sud_perimetro"] = gpd.GeoDataFrame(
+        {"fonte": [path.name]}, geometry=[geometry], crs=ctx.territory.comuni.crs
+    )
+    ctx.note(
+        "servizi",
+        f"Parco Agricolo Sud: perimetro da {path.name}.",
+        f"Parco Agricolo Sud: perimeter from {path.name}.",
+    )
+
+
+def _write_layers(ctx: RunContext, layers: dict) -> None:
+    path = ctx.outputs.path(f"{FOLDER}/servizi.gpkg")
+    for name, frame in layers.items():
+        frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
+        gpd.GeoDataFrame(frame, geometry="geometry", crs=frame.crs).to_file(
+            path, layer=name, driver="GPKG"
+        )

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+import shapely
+from rasterio.transform import from_origin
+
+from territorio.access.analysis import run_access
+from territorio.access.config import AccessConfig
+from territorio.config import load_config
+from territorio.pipeline import run_pipeline
+from territorio.points import PointFileError
+from territorio.report import read_indicators
+from territorio.services import facilities, park, proximity
+from territorio.territory import load_territory
+
+from . import synthetic as syn
+
+REL = 3e-3  # great-circle vs UTM lengths (see test_access)
+
+
+@pytest.fixture
+def access(catalog):
+    territory = load_territory(catalog, areas={})
+    return run_access(catalog, territory, AccessConfig()), territory
+
+
+@pytest.fixture
+def outputs(catalog, tmp_path):
+    config = load_config(None)
+    config["run"].steps = ["territorio", "servizi"]
+    run_pipeline(config, catalog=catalog, out=tmp_path)
+    return tmp_path, read_indicators(tmp_path / "indicatori_comuni.csv").set_index("pro_com_t")
+
+
+def test_school_on_a_node_walks_exactly_to_its_station(access, catalog):
+    result, territory = access
+    schools = facilities.locate(catalog.read("scuole_sedi"), territory.comuni, "pro_com_t")
+    near = proximity.to_nearest_node(schools, result).set_index(schools["codice_meccanografico"])
+    # (1500, 1500) is a grid node 500 m east of Centro (1000, 1500): 500 m at 75 m/min
+    assert near.loc["MI01", "nodo_nome"] == "Centro"
+    assert near.loc["MI01", "tempo_piedi_nodo_min"] == pytest.approx(500 / 75, rel=REL)
+    # (500, 2500) is the node the merged Nord station snaps to, 30 m away
+    assert near.loc["MI03", "nodo_nome"] == "Nord"
+    assert near.loc["MI03", "tempo_piedi_nodo_min"] == pytest.approx(30 / 75, rel=REL)
+    assert near.loc["MI03", "metodo"] == "rete"
+    assert near.loc["MI04", "metodo"] == "stima"  # x = 2500 lies outside the extract
+
+
+def test_hospital_reaches_a_node_across_the_border(access, catalog):
+    result, territory = access
+    hospitals = facilities.locate(catalog.read("ospedali"), territory.comuni, None)
+    assert hospitals["comune_geo"].tolist() == ["015004"]  # (960, 1960): west of x = 1000
+    near = proximity.to_nearest_node(hospitals, result).iloc[0]
+    snap = np.hypot(1000 - syn.HOSPITAL_XY[0], 2000 - syn.HOSPITAL_XY[1])
+    assert near["nodo_nome"] == "Centro"
+    assert near["tempo_piedi_nodo_min"] == pytest.approx((snap + 500) / 75, rel=REL)
+    rail = result.stations.set_index("nome").loc["Centro", "corse_giorno_ferrovia"]
+    assert near["nodo_corse_giorno_ferrovia"] == rail == 2
+
+
+def test_counts_flags_and_ratios(outputs):
+    folder, table = outputs
+    assert table["scuole_sedi"].sum() == 4 and table.loc["015005", "scuole_sec2_sedi"] == 2
+    assert table.loc["015005", "scuole_sec2_allievi"] == 120  # the CFP and the unknown left out
+    assert table.loc["015005", "scuole_sec2_sedi_con_allievi"] == 1
+    assert table.loc["015001", "farmacie"] == 2
+    assert table.loc["015006", "farmacie"] == 1 and table.loc["015003", "farmacie"] == 0
+    assert table["farmacie"].sum() == 4  # one pharmacy lies outside the territory
+    assert table.loc["015001", "farmacie_per_10k_ab"] == pytest.approx(2 / 1100 * 1e4)
+    assert table.loc["015001", "case_comunita_previste"] == 2
+    assert table.loc["015005", "ospedali_comunita_previsti"] == 1
+    assert table.loc["015009", "cot_previste"] == 1
+    flagged = pd.read_csv(folder / "servizi" / "punti_segnalati.csv")
+    pharmacy = flagged[flagged["strato"] == "farmacie"].set_index("nome")
+    assert pharmacy.loc["Farmacia 4", "problema"] == "fuori dalla CMM"
+    assert pharmacy.loc["Farmacia 3", "problema"] == "in un altro comune"
+    assert (
+        not table[["scuole_sedi", "farmacie", "ospedali", "scuole_sec2_bici15_pop_pct"]]
+        .isna()
+        .any()
+        .any()
+    )
+
+
+def test_bike_share_around_schools(outputs):
+    _, table = outputs
+    # 015005 contains a school and is crossed by streets: everyone within 15 min by bike
+    assert table.loc["015005", "scuole_sec2_bici15_pop_pct"] == pytest.approx(100.0)
+    assert (table["scuole_sec2_bici15_pop_pct"].between(0, 100)).all()
+
+
+def test_far_schools_are_listed(outputs):
+    folder, _ = outputs
+    far = pd.read_csv(folder / "servizi" / "scuole_sec2_oltre_15min.csv")
+    near = pd.read_csv(folder / "servizi" / "scuole_sec2_nodi.csv")
+    assert len(near) == 3
+    assert set(far["denominazione"]) == set(
+        near.loc[~(near["tempo_piedi_nodo_min"] <= 15), "denominazione"]
+    )
+
+
+def write_points(tmp_path, rows, header="cup,tipo_struttura,denominazione,lon,lat"):
+    path = tmp_path / "strutture.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_community_points_validation(tmp_path):
+    lon, lat = syn.to_lonlat(1500, 1500)
+    area = syn.outline_frame().geometry[0]
+    good = write_points(
+        tmp_path, [f"C1,CdC,Casa Uno,{lon},{lat}", f"C2,cot,Centrale,{lon + 0.001},{lat}"]
+    )
+    points = facilities.read_community_points(good, area)
+    assert points["tipo_struttura"].tolist() == [
+        "Casa della Comunita'",
+        "Centrale Operativa Territoriale",
+    ]
+    bad = write_points(
+        tmp_path, [f"C1,ambulatorio,X,{lon},{lat}", f"C1,CdC,Y,{lat},{lon}", "C3,CdC,Z,9.9,46.3"]
+    )
+    with pytest.raises(PointFileError) as info:
+        facilities.read_community_points(bad, area)
+    text = str(info.value)
+    assert "row 1, column 'tipo_struttura'" in text
+    assert "rows [1, 2], column 'cup': id 'C1' repeated" in text
+    assert "row 2, columns 'lon'/'lat'" in text and "look swapped" in text
+    assert "row 3, columns 'lon'/'lat'" in text and "outside the CMM" in text
+
+
+def test_community_points_in_the_run(catalog, tmp_path):
+    lon, lat = syn.to_lonlat(1500, 1500)
+    path = write_points(tmp_path, [f"C1,Casa della Comunità,Casa Uno,{lon},{lat}"])
+    config = load_config(None)
+    config["run"].steps = ["territorio", "servizi"]
+    config["services"].community_points = str(path)
+    run_pipeline(config, catalog=catalog, out=tmp_path / "out")
+    table = pd.read_csv(tmp_path / "out" / "servizi" / "strutture_comunita_nodi.csv")
+    assert table.loc[0, "nodo_nome"] == "Centro"
+    assert table.loc[0, "tempo_piedi_nodo_min"] == pytest.approx(500 / 75, rel=REL)
+
+
+def test_park_perimeter_and_consumption(catalog, tmp_path):
+    territory = load_territory(catalog, areas={})
+    west = shapely.box(syn.ORIGIN_X, syn.ORIGIN_Y, syn.ORIGIN_X + 600, syn.ORIGIN_Y + 3000)
+    schools = facilities.locate(catalog.read("scuole_sedi"), territory.comuni, "pro_com_t")
+    table = park.park_by_comune(west, territory.comuni, territory.population(), {"scuole": schools})
+    assert table.loc["015001", "parco_quota_superficie_pct"] == pytest.approx(60.0)
+    assert table.loc["015002", "parco_quota_superficie_pct"] == 0
+    assert table.loc["015004", "parco_residenti"] == pytest.approx(syn.POP[2024][3] * 0.6)
+    assert table["parco_scuole"].sum() == 1
+    assert table.loc["015007", "parco_scuole"] == 1  # Liceo Tre at x = 500, inside the 600 m strip
+    # a raster consumed everywhere in the west 200 m strip of the territory
+    raster = tmp_path / "consumo.tif"
+    data = np.zeros((300, 300), dtype="uint8")
+    data[:, :20] = 1
+    with rasterio.open(
+        raster,
+        "w",
+        driver="GTiff",
+        width=300,
+        height=300,
+        count=1,
+        dtype="uint8",
+        crs="EPSG:32632",
+        transform=from_origin(syn.ORIGIN_X, syn.ORIGIN_Y + 3000, 10, 10),
+        nodata=255,
+    ) as dst:
+        dst.write(data, 1)
+    consumed = park.consumed_inside_outside(west, territory.comuni, raster)
+    assert consumed.loc["015001", "parco_suolo_consumato_dentro_ha"] == pytest.approx(
+        20.0
+    )  # 200 × 1000 m
+    assert consumed.loc["015001", "parco_suolo_consumato_fuori_ha"] == 0
+    assert consumed["parco_suolo_consumato_fuori_ha"].sum() == 0
+
+
+def test_park_in_the_run(catalog, tmp_path):
+    import geopandas as gpd
+
+    boundary = tmp_path / "parco.gpkg"
+    gpd.GeoDataFrame(
+        geometry=[shapely.box(syn.ORIGIN_X, syn.ORIGIN_Y, syn.ORIGIN_X + 600, syn.ORIGIN_Y + 3000)],
+        crs=32632,
+    ).to_crs(4326).to_file(boundary)
+    config = load_config(None)
+    config["run"].steps = ["territorio", "servizi"]
+    config["services"].park_boundary = str(boundary)
+    run_pipeline(config, catalog=catalog, out=tmp_path / "out")
+    table = read_indicators(tmp_path / "out" / "indicatori_comuni.csv").set_index("pro_com_t")
+    assert table.loc["015001", "parco_quota_superficie_pct"] == pytest.approx(60.0, abs=0.01)
+    groups = pd.read_csv(tmp_path / "out" / "indicatori_aree.csv").set_index("gruppo")
+    assert groups.loc["cmm", "parco_quota_superficie_pct"] == pytest.approx(100 * 1.8 / 9, abs=0.01)
