@@ -18,7 +18,11 @@ STAMP_RUN := $(ENV_DIR)/.territorio-run.stamp
 STAMP_TEST := $(ENV_DIR)/.territorio-test.stamp
 STAMP_BENCH := $(ENV_DIR)/.territorio-bench.stamp
 
-.PHONY: demo test install install-test lint bench clean
+.PHONY: demo test install install-test system-test-deps lint bench clean
+
+# Programs the tests drive for real: headless Chromium (maps) and QGIS (QGIS outputs).
+SYSTEM_TEST_PACKAGES := chromium chromium-driver
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(PY):
 	$(PYTHON_BOOT) -m venv .venv
@@ -38,7 +42,16 @@ $(STAMP_BENCH): pyproject.toml | $(PY)
 
 install: $(STAMP_RUN)
 
-install-test: $(STAMP_TEST)
+install-test: $(STAMP_TEST) system-test-deps
+
+system-test-deps:
+	@missing=""; for p in $(SYSTEM_TEST_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages for the tests:$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
 
 demo: install
 	$(PY) -m territorio run

@@ -479,6 +479,25 @@ def services(
     _report(result, cfg.lang)
 
 
+@app.command("maps")
+def maps(
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output directory (default maps/).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    data: DataOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Thematic maps, index.html and the atlas of the comuni (computes the indicators first)."""
+    from territorio.pipeline import run_pipeline
+
+    cfg = _prepare_config(config, data, lang)
+    cfg["run"].steps = []  # every step: the maps draw what each theme computes
+    with err.status("territorio maps") as status:
+        result = run_pipeline(cfg, out=out_dir, progress=lambda m: status.update(escape(m)))
+    _report(result, cfg.lang)
+
+
 def _prepare_config(config: Path | None, data: Path | None, lang: str | None):
     cfg = load_config(config)
     if data:

@@ -56,6 +56,11 @@ class OutputSet:
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
+    def folder(self, relative: str) -> Path:
+        """Staging folder for a sub-folder of outputs (created)."""
+        target = self.path(f"{relative}/.folder").parent
+        return target
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,

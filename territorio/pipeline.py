@@ -21,6 +21,7 @@ from territorio.errors import ConfigError
 from territorio.indicators import IndicatorTable
 from territorio.outputs import OutputSet
 from territorio.territory import Territory, load_territory
+from territorio.webmap.content import MapContent
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class RunContext:
     notes: list[Note] = field(default_factory=list)
     progress: Callable[[str], None] | None = None
     shared: dict[str, Any] = field(default_factory=dict)  # results later steps reuse
+    maps: MapContent = field(default_factory=MapContent)  # what each theme draws on the maps
 
     def note(self, step: str, it: str, en: str) -> None:
         """Record a note in both languages."""

@@ -26,9 +26,14 @@ def square(col: int, row: int) -> shapely.Polygon:
     return box(x, y, x + SIDE, y + SIDE)
 
 
-def comuni_frame() -> gpd.GeoDataFrame:
+EVIL = "<script>alert(1)</script>"
+
+
+def comuni_frame(names: list[str] | None = None) -> gpd.GeoDataFrame:
     geoms = [square(i % 3, i // 3) for i in range(9)]
-    return gpd.GeoDataFrame({"pro_com_t": CODES, "comune": NAMES}, geometry=geoms, crs="EPSG:32632")
+    return gpd.GeoDataFrame(
+        {"pro_com_t": CODES, "comune": names or NAMES}, geometry=geoms, crs="EPSG:32632"
+    )
 
 
 def outline_frame() -> gpd.GeoDataFrame:
@@ -142,15 +147,15 @@ def bul_frame() -> pd.DataFrame:
     )
 
 
-def schools_frame() -> gpd.GeoDataFrame:
+def schools_frame(first_name: str = "Liceo Uno") -> gpd.GeoDataFrame:
     """Four school sites, three upper-secondary (two at the same place)."""
     points = [(1500, 1500), (1500, 1500), (500, 2500), (2500, 500)]
     return gpd.GeoDataFrame(
         {
             "codice_meccanografico": ["MI01", "MI02", "MI03", "MI04"],
             "tipologia": ["sec2", "sec2", "sec2", "primaria"],
-            "denominazione": ["Liceo Uno", "Istituto Due", "Liceo Tre", "Primaria"],
-            "denominazione_istituto": ["Liceo Uno", "Istituto Due", "Liceo Tre", "Primaria"],
+            "denominazione": [first_name, "Istituto Due", "Liceo Tre", "Primaria"],
+            "denominazione_istituto": [first_name, "Istituto Due", "Liceo Tre", "Primaria"],
             "com_istat_code": ["015005", "015005", "015007", "015003"],
             "secondaria_2_grado": [True, True, True, False],
         },
@@ -388,8 +393,11 @@ def write_manifest(layers: Path, mirror: Path, **fields: object) -> Path:
     return path
 
 
-def build_mirror(root: Path) -> tuple[Path, Path]:
-    """Write the synthetic mirror and its catalogue under ``root``; return (mirror, layers)."""
+def build_mirror(root: Path, *, evil: bool = False) -> tuple[Path, Path]:
+    """Write the synthetic mirror and its catalogue under ``root``; return (mirror, layers).
+
+    With ``evil`` the first comune and the first school are named ``<script>alert(1)</script>``.
+    """
     mirror = root / "mirror"
     layers = root / "layers"
     (mirror / "boundaries").mkdir(parents=True)
@@ -397,7 +405,8 @@ def build_mirror(root: Path) -> tuple[Path, Path]:
     (mirror / "templates").mkdir()
     layers.mkdir()
     gpkg = mirror / "boundaries" / "comuni.gpkg"
-    comuni_frame().to_file(gpkg, layer="comuni", driver="GPKG")
+    names = [EVIL, *NAMES[1:]] if evil else None
+    comuni_frame(names).to_file(gpkg, layer="comuni", driver="GPKG")
     outline_frame().to_file(gpkg, layer="cmm_confine", driver="GPKG")
     population_frame().to_csv(mirror / "landuse" / "popolazione.csv", index=False)
     park_frame().to_csv(mirror / "boundaries" / "parco.csv", index=False)
@@ -406,7 +415,7 @@ def build_mirror(root: Path) -> tuple[Path, Path]:
     (mirror / "services").mkdir()
     agcom_frame().to_csv(mirror / "services" / "agcom.csv", index=False)
     bul_frame().to_csv(mirror / "services" / "bul.csv", index=False)
-    schools_frame().to_file(
+    schools_frame(EVIL if evil else "Liceo Uno").to_file(
         mirror / "services" / "schools.gpkg", layer="scuole_statali_sedi", driver="GPKG"
     )
     (mirror / "templates" / "accordi_TEMPLATE.csv").write_text(

@@ -162,6 +162,16 @@ def candidate_sites(
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
 
 
+def comune_of(territory: Territory, points: gpd.GeoDataFrame) -> np.ndarray:
+    """ISTAT code of the comune each point lies in (None outside the CMM)."""
+    where = shapely.STRtree(territory.comuni.geometry.values).query(
+        points.geometry.values, predicate="within"
+    )
+    codes = np.full(len(points), None, dtype=object)
+    codes[where[0]] = territory.comuni[KEY].to_numpy()[where[1]]
+    return codes
+
+
 def siting(
     territory: Territory,
     candidates: gpd.GeoDataFrame,
@@ -172,14 +182,8 @@ def siting(
 ) -> SitingResult:
     """Greedy choice of ``k`` new sites among the candidates given the existing ones."""
     grid = population_grid(territory, cfg, raster)
-    names = territory.comuni[KEY].to_numpy()
     candidates = candidates.copy()
-    where = shapely.STRtree(territory.comuni.geometry.values).query(
-        candidates.geometry.values, predicate="within"
-    )
-    codes = np.full(len(candidates), None, dtype=object)
-    codes[where[0]] = names[where[1]]
-    candidates[KEY] = codes
+    candidates[KEY] = comune_of(territory, candidates)
     return greedy_siting(
         grid,
         candidates,

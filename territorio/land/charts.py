@@ -25,6 +25,11 @@ def _nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
     return ticks
 
 
+def _thousands(value: float, lang: str) -> str:
+    text = f"{value:,.0f}"
+    return text.replace(",", ".") if lang == "it" else text
+
+
 def series_svg(
     years: Sequence[int],
     values: Sequence[float],
@@ -33,6 +38,7 @@ def series_svg(
     unit: str,
     note: str = "",
     derived_before: int | None = None,
+    lang: str = "it",
 ) -> str:
     """An SVG line chart of a yearly series.
 
@@ -48,6 +54,8 @@ def series_svg(
         Footnote, e.g. the source (escaped).
     derived_before
         Years before this one are drawn dashed (values rebuilt, not published).
+    lang
+        Language of the number format (``it``: 10.700; ``en``: 10,700).
 
     Returns
     -------

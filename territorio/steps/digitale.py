@@ -11,6 +11,7 @@ from territorio.digital.config import DigitalConfig
 from territorio.digital.siting import GREEDY_GUARANTEE
 from territorio.indicators import Column, Ratio
 from territorio.pipeline import RunContext, register_step
+from territorio.webmap.content import Choropleth, Overlay
 
 FOLDER = "digitale"
 SCENARIO_LABEL = "scenario: {n} siti su sedi scolastiche CMM"
@@ -229,6 +230,9 @@ def digital_step(ctx: RunContext) -> None:
         )
         picked = analysis.siting(ctx.territory, candidates, cfg.new_sites, cfg, sites, raster)
         _write_layers(ctx, "copertura_5g", sites, result, picked, candidates)
+        _register_maps(
+            ctx, "copertura_5g", {"it": "registro CMM", "en": "CMM register"}, sites, result
+        )
         ctx.note(
             "digitale",
             f"Copertura 5G dal registro fornito: {len(sites)} siti 5G in servizio su "
@@ -252,6 +256,13 @@ def digital_step(ctx: RunContext) -> None:
         ("scuole_sedi",),
     )
     _write_layers(ctx, "scenario_5g", sites, result, picked, candidates)
+    _register_maps(
+        ctx,
+        "scenario_5g",
+        {"it": label, "en": f"scenario: {cfg.scenario_sites} sites on CMM school sites"},
+        sites,
+        result,
+    )
     ctx.note(
         "digitale",
         f"5G: nessun registro dei siti CMM (non pubblico). Le colonne scenario_5g_* sono uno "
@@ -263,6 +274,65 @@ def digital_step(ctx: RunContext) -> None:
         f"{cfg.new_site_radius_m:.0f} m, chosen greedily (≥ {GREEDY_GUARANTEE:.1%} of "
         "optimal). Supply the register for real coverage: [layers] cmm_siti_5g = "
         '"register.csv".',
+    )
+
+
+def _register_maps(
+    ctx: RunContext,
+    prefix: str,
+    label: dict[str, str],
+    sites: gpd.GeoDataFrame,
+    result: analysis.CoverageResult,
+) -> None:
+    ctx.maps.choropleth(
+        "digitale",
+        Choropleth(
+            "ftth_famiglie_pct",
+            "breaks",
+            breaks=(25.0, 50.0, 75.0, 90.0, 100.0),
+            palette="GnBu",
+            year="2025-06-30",
+        ),
+    )
+    ctx.maps.choropleth(
+        "digitale", Choropleth(f"{prefix}_popolazione_pct", "quantiles", palette="Purples")
+    )
+    ctx.maps.choropleth("digitale", Choropleth("bul_stato_fibra", "categories", palette="Set3"))
+    source = ctx.catalog.manifest("scuole_sedi" if prefix == "scenario_5g" else "cmm_siti_5g")
+    ctx.maps.overlay(
+        "digitale",
+        Overlay(
+            f"{prefix}_copertura",
+            {"it": f"Copertura 5G ({label['it']})", "en": f"5G coverage ({label['en']})"},
+            result.layer,
+            [
+                ("pro_com_t", {"it": "Comune (codice)", "en": "Comune (code)"}),
+                ("area_coperta_ha", {"it": "Area coperta (ha)", "en": "Area covered (ha)"}),
+            ],
+            color="#6a3d9a",
+            source=source.attribution(ctx.config.lang),
+            show=True,
+        ),
+    )
+    points = sites.copy()
+    name = "nome" if "nome" in points.columns else "denominazione_sito"
+    within = analysis.comune_of(ctx.territory, points)
+    points["pro_com_t"] = within
+    ctx.maps.overlay(
+        "digitale",
+        Overlay(
+            f"{prefix}_siti",
+            {"it": f"Siti 5G ({label['it']})", "en": f"5G sites ({label['en']})"},
+            points,
+            [
+                (name, {"it": "Sito", "en": "Site"}),
+                ("raggio_m", {"it": "Raggio (m)", "en": "Radius (m)"}),
+            ],
+            color="#6a3d9a",
+            source=source.attribution(ctx.config.lang),
+            show=True,
+            pro_com_t="pro_com_t",
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from territorio.access.config import AccessConfig
 from territorio.access.outputs import write_access_outputs
 from territorio.indicators import Column, Ratio
 from territorio.pipeline import RunContext, register_step
+from territorio.webmap.content import Choropleth, Overlay
 
 FOLDER = "mobilita"
 SOURCES = (
@@ -119,6 +120,69 @@ def access_step(ctx: RunContext) -> None:
     attribution = "; ".join(ctx.catalog.attributions(ctx.config.lang, list(SOURCES)))
     write_access_outputs(result, cfg, codes, ctx.outputs, FOLDER, attribution)
     note_access(ctx, result)
+    _register_maps(ctx, result, cfg, attribution)
+
+
+def _register_maps(ctx: RunContext, result: AccessResult, cfg: AccessConfig, source: str) -> None:
+    from territorio.access.layers import isochrones, lum_catchments
+
+    for column, palette in (
+        ("accesso_10min_piedi_pct", "YlGn"),
+        ("accesso_10min_bici_pct", "BuGn"),
+        ("tempo_mediano_piedi_min", "YlOrBr"),
+    ):
+        ctx.maps.choropleth("mobilita", Choropleth(column, "quantiles", palette=palette))
+    ctx.maps.choropleth("mobilita", Choropleth("accesso_metodo", "categories", palette="Pastel1"))
+    fields = [
+        ("nome", {"it": "Nodo", "en": "Node"}),
+        ("modi", {"it": "Modi", "en": "Modes"}),
+        ("linee", {"it": "Linee", "en": "Lines"}),
+        ("classe_lum", {"it": "Classe LUM", "en": "LUM class"}),
+        ("corse_giorno_ferrovia", {"it": "Corse/giorno (treno)", "en": "Departures/day (rail)"}),
+    ]
+    ctx.maps.overlay(
+        "mobilita",
+        Overlay(
+            "nodi",
+            {"it": "Nodi di interscambio", "en": "Interchange nodes"},
+            result.stations,
+            fields,
+            color="#1f78b4",
+            source=source,
+            show=True,
+            pro_com_t="pro_com_t",
+        ),
+    )
+    limit = 10 if 10 in cfg.thresholds_min else cfg.thresholds_min[0]
+    iso = isochrones(result, [limit])
+    iso = iso[iso["modo"] == "piedi"]
+    ctx.maps.overlay(
+        "mobilita",
+        Overlay(
+            "isocrone",
+            {"it": f"Isocrone {limit} min a piedi", "en": f"{limit}-min walking isochrones"},
+            iso,
+            [("nome", {"it": "Nodo", "en": "Node"}), ("minuti", {"it": "Minuti", "en": "Minutes"})],
+            color="#33a02c",
+            source=source,
+        ),
+    )
+    buffers, _ = lum_catchments(result, cfg)
+    ctx.maps.overlay(
+        "mobilita",
+        Overlay(
+            "lum",
+            {"it": "LUM (raggio per classe)", "en": "LUM (radius by class)"},
+            buffers,
+            [
+                ("nome", {"it": "Nodo", "en": "Node"}),
+                ("classe_lum", {"it": "Classe", "en": "Class"}),
+                ("raggio_m", {"it": "Raggio (m)", "en": "Radius (m)"}),
+            ],
+            color="#ff7f00",
+            source=source,
+        ),
+    )
 
 
 def note_access(ctx: RunContext, result: AccessResult) -> None:

@@ -11,6 +11,7 @@ from territorio.indicators import Column, Ratio
 from territorio.pipeline import RunContext, register_step
 from territorio.services import facilities, park, proximity
 from territorio.services.config import ServicesConfig
+from territorio.webmap.content import Choropleth, Overlay
 
 FOLDER = "servizi"
 ACCESS_SOURCES = ("nodi_interscambio", "osm_milano_2015_highways")
@@ -210,6 +211,7 @@ def services_step(ctx: RunContext) -> None:
     _community_points(ctx, cfg, access, layers)
     _park(ctx, cfg, {"scuole_sec2": upper, "ospedali": hospitals, "farmacie": pharmacies}, layers)
     _write_layers(ctx, layers)
+    _register_maps(ctx, layers)
     outside = int(flagged["problema"].eq("fuori dalla CMM").sum())
     elsewhere = len(flagged) - outside
     ctx.note(
@@ -374,6 +376,62 @@ def _park(ctx: RunContext, cfg: ServicesConfig, points: dict, layers: dict) -> N
         f"Parco Agricolo Sud: perimetro da {path.name}.",
         f"Parco Agricolo Sud: perimeter from {path.name}.",
     )
+
+
+def _register_maps(ctx: RunContext, layers: dict) -> None:
+    lang = ctx.config.lang
+    ctx.maps.choropleth(
+        "servizi", Choropleth("scuole_sec2_bici15_pop_pct", "quantiles", palette="YlGnBu")
+    )
+    ctx.maps.choropleth("servizi", Choropleth("farmacie_per_10k_ab", "quantiles", palette="RdPu"))
+    ctx.maps.choropleth(
+        "servizi", Choropleth("case_comunita_previste", "categories", palette="Oranges")
+    )
+    node = [
+        ("nodo_nome", {"it": "Nodo più vicino", "en": "Nearest node"}),
+        ("tempo_piedi_nodo_min", {"it": "Minuti a piedi", "en": "Minutes on foot"}),
+    ]
+    specs = (
+        (
+            "scuole_sec2",
+            {"it": "Scuole secondarie di II grado", "en": "Upper-secondary schools"},
+            "denominazione",
+            "#e31a1c",
+            "scuole_sedi",
+            node,
+        ),
+        (
+            "ospedali",
+            {"it": "Ospedali", "en": "Hospitals"},
+            "denominazione",
+            "#6a3d9a",
+            "ospedali",
+            node,
+        ),
+        (
+            "farmacie",
+            {"it": "Farmacie", "en": "Pharmacies"},
+            "descrizione_farmacia",
+            "#33a02c",
+            "farmacie",
+            [],
+        ),
+    )
+    for name, title, label, color, layer_id, extra in specs:
+        frame = layers[name]
+        ctx.maps.overlay(
+            "servizi",
+            Overlay(
+                name,
+                title,
+                frame,
+                [(label, {"it": "Nome", "en": "Name"}), *extra],
+                color=color,
+                source=ctx.catalog.manifest(layer_id).attribution(lang),
+                show=name != "farmacie",
+                pro_com_t="comune_geo",
+            ),
+        )
 
 
 def _write_layers(ctx: RunContext, layers: dict) -> None:

@@ -13,6 +13,7 @@ from territorio.land.charts import series_svg
 from territorio.land.config import LandConfig
 from territorio.land.zonal import ConsumedRule, zonal_consumed
 from territorio.pipeline import RunContext, register_step
+from territorio.webmap.content import Choropleth
 
 ISPRA_LAYERS = ("ispra_suolo_stock", "ispra_suolo_wide", "ispra_suolo_flussi")
 FOLDER = "suolo"
@@ -267,6 +268,29 @@ def land_step(ctx: RunContext) -> None:
         )
     if cfg.charts:
         _write_charts(ctx, series, latest if cfg.source == "ispra_table" else None)
+    ctx.maps.choropleth(
+        "suolo",
+        Choropleth(
+            f"suolo_consumato_{latest}_pct", "natural_breaks", palette="OrRd", year=str(latest)
+        ),
+    )
+    if f"suolo_consumato_{latest}_m2_ab" in indicators.columns:
+        ctx.maps.choropleth(
+            "suolo",
+            Choropleth(
+                f"suolo_consumato_{latest}_m2_ab", "quantiles", palette="PuRd", year=str(latest)
+            ),
+        )
+    if f"consumo_netto_{baseline}_{latest}_ha" in indicators.columns:
+        ctx.maps.choropleth(
+            "suolo",
+            Choropleth(
+                f"consumo_netto_{baseline}_{latest}_ha",
+                "quantiles",
+                palette="Reds",
+                year=f"{baseline}-{latest}",
+            ),
+        )
     _threshold_check(ctx, cfg)
     if cfg.source == "ispra_table":
         ctx.note(
@@ -300,8 +324,10 @@ def _write_charts(ctx: RunContext, series: pd.DataFrame, published_from: int | N
             unit="ha",
             note=note,
             derived_before=published_from,
+            lang=lang,
         )
         ctx.outputs.path(f"{FOLDER}/grafici/{code}.svg").write_text(svg, encoding="utf-8")
+        ctx.maps.charts[code] = svg
 
 
 def _threshold_check(ctx: RunContext, cfg: LandConfig) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from territorio.codes import KEY
-from territorio.indicators import Column
+from territorio.indicators import Column, Ratio
 from territorio.pipeline import RunContext, register_step
 from territorio.territory import NOT_ASSIGNED
+from territorio.webmap.content import Choropleth
 
 
 @register_step("territorio", order=0, it="Territorio", en="Territory")
@@ -77,8 +78,32 @@ def territory_step(ctx: RunContext) -> None:
             ("zone_omogenee",),
         ),
     ]
-    values = comuni.set_index(KEY)[[c.name for c in columns]]
-    ctx.table.add(values, columns, source="territorio")
+    latest = territory.latest_year
+    density = f"densita_{latest}_ab_km2"
+    columns.insert(
+        len(columns) - 2,
+        Column(
+            density,
+            "ab./km²",
+            {
+                "it": f"Densità: residenti al 1/1/{latest} per km² di superficie",
+                "en": f"Density: residents on 1/1/{latest} per km² of area",
+            },
+            ("istat_popolazione", "cmm_comuni"),
+            Ratio(f"popolazione_{latest}", "superficie_km2"),
+        ),
+    )
+    values = comuni.set_index(KEY).assign(
+        **{density: lambda f: f[f"popolazione_{latest}"] / f["superficie_km2"]}
+    )
+    ctx.table.add(values[[c.name for c in columns]], columns, source="territorio")
+    ctx.maps.choropleth("territorio", Choropleth(density, "natural_breaks", year=str(latest)))
+    ctx.maps.choropleth(
+        "territorio",
+        Choropleth(f"popolazione_{latest}", "quantiles", palette="Blues", year=str(latest)),
+    )
+    ctx.maps.choropleth("territorio", Choropleth("zona_omogenea", "categories", palette="Set2"))
+    ctx.maps.choropleth("territorio", Choropleth("parco_sud", "categories", palette="Greens"))
     unassigned = int((comuni["zona_omogenea"] == NOT_ASSIGNED).sum())
     if unassigned:
         ctx.note(

@@ -1,0 +1,98 @@
+"""Benchmark: web maps over the real data — file sizes, atlas generation time, first paint.
+
+Computes the indicators once (all steps but the maps), then times the rendering of the theme
+maps, the overview and the 133 atlas pages, prints file sizes, and opens the overview from
+disk in headless Chromium with the network cut off to read its first paint.
+Targets (issue 7): 133 atlas pages ≤ 30 s on 2 cores; overview ≤ 2 MB; first paint ≤ 0.5 s.
+
+Run: ``make bench`` or ``python benchmarks/bench_maps.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from territorio.catalog import Catalog
+from territorio.codes import KEY
+from territorio.config import load_config
+from territorio.indicators import IndicatorTable
+from territorio.outputs import OutputSet
+from territorio.pipeline import RunContext, available_steps
+from territorio.territory import load_territory
+from territorio.webmap import render
+
+
+def main() -> None:
+    print(f"cpus: {os.cpu_count()}")
+    config = load_config(None)
+    catalog = Catalog()
+    territory = load_territory(catalog, config.areas)
+    with tempfile.TemporaryDirectory() as tmp, OutputSet(Path(tmp) / "scratch") as scratch:
+        ctx = RunContext(config, catalog, territory, IndicatorTable(territory.codes), scratch)
+        start = time.perf_counter()
+        for step in available_steps():
+            if step.name != "mappe":
+                step.run(ctx)
+        print(f"indicators (all themes): {time.perf_counter() - start:.1f} s")
+        out = Path(tmp) / "maps"
+        (out / "comuni").mkdir(parents=True)
+        start = time.perf_counter()
+        groups = ctx.table.aggregate(territory.groups())
+        data = render.prepare(
+            ctx.table.frame, ctx.table.columns, groups, territory.comuni, ctx.maps, catalog, "it"
+        )
+        render.copy_assets(out / "lib")
+        for theme in ctx.maps.themes():
+            render.theme_page(data, theme).save(str(out / f"{theme}.html"))
+        render.overview_page(data).save(str(out / "index.html"))
+        themes_s = time.perf_counter() - start
+        start = time.perf_counter()
+        for code in territory.comuni[KEY]:
+            render.atlas_page(data, code, "../lib").save(str(out / "comuni" / f"{code}.html"))
+        atlas_s = time.perf_counter() - start
+        sizes = {p.name: p.stat().st_size for p in out.glob("*.html")}
+        atlas = [p.stat().st_size for p in (out / "comuni").glob("*.html")]
+        lib = sum(p.stat().st_size for p in (out / "lib").rglob("*") if p.is_file())
+        print(f"theme maps + overview: {themes_s:.1f} s")
+        print(f"133 atlas pages: {atlas_s:.1f} s ({1000 * atlas_s / len(atlas):.0f} ms a page)")
+        for name, size in sorted(sizes.items()):
+            print(f"  {name:18s} {size / 1e6:6.2f} MB")
+        print(
+            f"  comuni/*.html      {sum(atlas) / 1e6:6.2f} MB in all, max {max(atlas) / 1e3:.0f} kB"
+        )
+        print(f"  lib/ (Leaflet)     {lib / 1e6:6.2f} MB")
+        paint = first_paint(out / "index.html")
+        print(f"overview first paint (Chromium, offline, best of 3): {paint:.3f} s")
+    checks = {
+        "atlas ≤ 30 s": atlas_s <= 30,
+        "overview ≤ 2 MB": sizes["index.html"] <= 2e6,
+        "first paint ≤ 0.5 s": paint <= 0.5,
+    }
+    print("targets: " + ", ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in checks.items()))
+
+
+def first_paint(path: Path) -> float:
+    from tests.browser import offline_browser
+
+    best = float("inf")
+    with offline_browser() as context:
+        for _ in range(3):
+            page = context.new_page()
+            page.goto(path.resolve().as_uri())
+            page.wait_for_load_state("load")
+            paints = page.evaluate(
+                "() => performance.getEntriesByType('paint').map(e => e.startTime)"
+            )
+            best = min(best, min(paints) / 1000 if paints else float("inf"))
+            page.close()
+    return best
+
+
+if __name__ == "__main__":
+    main()
