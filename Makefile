@@ -21,7 +21,7 @@ STAMP_BENCH := $(ENV_DIR)/.territorio-bench.stamp
 .PHONY: demo test install install-test system-test-deps lint bench clean
 
 # Programs the tests drive for real: headless Chromium (maps) and QGIS (QGIS outputs).
-SYSTEM_TEST_PACKAGES := chromium chromium-driver
+SYSTEM_TEST_PACKAGES := chromium chromium-driver python3-qgis qgis-providers
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(PY):

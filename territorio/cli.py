@@ -498,6 +498,27 @@ def maps(
     _report(result, cfg.lang)
 
 
+@app.command("qgis")
+def qgis(
+    out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("maps/qgis"),
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace files already in the directory.")
+    ] = False,
+    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    data: DataOption = None,
+) -> None:
+    """territorio.gpkg (styled, with sources) and territorio.qgz, with every theme's layers."""
+    from territorio.pipeline import run_pipeline
+
+    cfg = _prepare_config(config, data, None)
+    cfg["run"].steps = []  # every step: the project holds every theme
+    with err.status("territorio qgis") as status:
+        result = run_pipeline(
+            cfg, out=out_dir, overwrite=overwrite, progress=lambda m: status.update(escape(m))
+        )
+    _report(result, cfg.lang)
+
+
 def _prepare_config(config: Path | None, data: Path | None, lang: str | None):
     cfg = load_config(config)
     if data:

@@ -126,6 +126,7 @@ def run_pipeline(
     catalog: Catalog | None = None,
     out: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
+    overwrite: bool = True,
 ) -> RunResult:
     """Run the selected steps and write their outputs atomically.
 
@@ -139,6 +140,9 @@ def run_pipeline(
         Output directory; defaults to ``[output] directory``.
     progress
         Called with a short message during long stages (e.g. building a street network).
+    overwrite
+        Whether files already in the output directory may be replaced; when ``False`` and one
+        exists, nothing is written and an error names it.
     """
     from territorio import report
 
@@ -152,7 +156,7 @@ def run_pipeline(
     territory = load_territory(catalog, config.areas)
     table = IndicatorTable(territory.codes)
     directory = Path(out or config["output"].directory)
-    with OutputSet(directory) as outputs:
+    with OutputSet(directory, overwrite=overwrite) as outputs:
         ctx = RunContext(config, catalog, territory, table, outputs, progress=progress)
         for step in steps:
             step.run(ctx)

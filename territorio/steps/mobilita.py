@@ -151,6 +151,7 @@ def _register_maps(ctx: RunContext, result: AccessResult, cfg: AccessConfig, sou
             source=source,
             show=True,
             pro_com_t="pro_com_t",
+            category="classe_lum",
         ),
     )
     limit = 10 if 10 in cfg.thresholds_min else cfg.thresholds_min[0]
@@ -181,6 +182,7 @@ def _register_maps(ctx: RunContext, result: AccessResult, cfg: AccessConfig, sou
             ],
             color="#ff7f00",
             source=source,
+            category="classe_lum",
         ),
     )
 

@@ -76,6 +76,8 @@ class Overlay:
         Visible when the page opens.
     pro_com_t
         Column with the comune of each feature, to select features for the atlas pages.
+    category
+        Field whose values get one colour each in the QGIS style.
     """
 
     name: str
@@ -86,6 +88,7 @@ class Overlay:
     source: str = ""
     show: bool = False
     pro_com_t: str | None = None
+    category: str | None = None  # field of a categorised style in QGIS (else one symbol)
 
 
 @dataclass

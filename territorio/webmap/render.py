@@ -190,6 +190,8 @@ class Classes:
     colors: list[str]
     labels: list[str]
     index: np.ndarray  # class of each comune, -1 for no data
+    bounds: list[tuple[float, float]] | None = None  # numeric classes: (lower, upper)
+    values: list[str] | None = None  # categories: the raw values
 
 
 def classify(values: pd.Series, spec: Choropleth, lang: str) -> Classes:
@@ -199,7 +201,7 @@ def classify(values: pd.Series, spec: Choropleth, lang: str) -> Classes:
         colors = color_brewer(spec.palette, max(3, len(cats)))[: len(cats)]
         lookup = {c: i for i, c in enumerate(cats)}
         index = np.array([lookup.get(str(v), -1) if pd.notna(v) else -1 for v in values])
-        return Classes(colors, [esc(c) for c in cats], index)
+        return Classes(colors, [esc(c) for c in cats], index, values=cats)
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
     valid = numbers.notna().to_numpy()
     data = numbers[valid].to_numpy()
@@ -222,7 +224,7 @@ def classify(values: pd.Series, spec: Choropleth, lang: str) -> Classes:
     index[valid] = classifier.yb
     lows = [float(np.min(data)), *bins[:-1]]
     labels = [f"{fmt(lo, lang)} – {fmt(hi, lang)}" for lo, hi in zip(lows, bins, strict=True)]
-    return Classes(colors, labels, index)
+    return Classes(colors, labels, index, bounds=list(zip(lows, map(float, bins), strict=True)))
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""QGIS-ready outputs: one styled GeoPackage and a project grouped by theme."""
