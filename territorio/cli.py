@@ -321,12 +321,9 @@ def digital_coverage(
 
     from territorio.digital import analysis
     from territorio.outputs import OutputSet
-    from territorio.territory import load_territory
 
-    cfg = _prepare_config(config, data, None)
+    cfg, catalog, territory = _load(config, data)
     dcfg = cfg["digital"]
-    catalog = Catalog(cfg["data"].mirror or data, overrides=cfg.layers)
-    territory = load_territory(catalog, cfg.areas)
     register = analysis.load_register(catalog, territory, dcfg, sites)
     five_g = analysis.five_g_sites(register, dcfg)
     if radius is not None:
@@ -374,14 +371,11 @@ def digital_siting(
     """Choose k new sites (greedy max coverage, ≥ 1 − 1/e of optimal) given existing sites."""
     from territorio.digital import analysis
     from territorio.outputs import OutputSet
-    from territorio.territory import load_territory
 
-    cfg = _prepare_config(config, data, None)
+    cfg, catalog, territory = _load(config, data)
     dcfg = cfg["digital"]
     dcfg.new_site_radius_m = radius
     _revalidate(cfg, "digital")
-    catalog = Catalog(cfg["data"].mirror or data, overrides=cfg.layers)
-    territory = load_territory(catalog, cfg.areas)
     existing = analysis.load_register(catalog, territory, dcfg, sites)
     existing = analysis.five_g_sites(existing, dcfg) if existing is not None else None
     pool = analysis.candidate_sites(catalog, territory, dcfg, candidates)
@@ -419,14 +413,11 @@ def access(
     from territorio.access.outputs import write_access_outputs
     from territorio.outputs import OutputSet
     from territorio.steps.mobilita import SOURCES
-    from territorio.territory import load_territory
 
-    cfg = _prepare_config(config, data, None)
+    cfg, catalog, territory = _load(config, data)
     acfg = cfg["access"]
     if network:
         acfg.network = str(network.resolve())
-    catalog = Catalog(cfg["data"].mirror or data, overrides=cfg.layers)
-    territory = load_territory(catalog, cfg.areas)
     with err.status("territorio access") as status:
         result = run_access(
             catalog,
@@ -517,6 +508,15 @@ def qgis(
             cfg, out=out_dir, overwrite=overwrite, progress=lambda m: status.update(escape(m))
         )
     _report(result, cfg.lang)
+
+
+def _load(config: Path | None, data: Path | None):
+    """Config, catalogue (mirror and user files of the config) and territory of a command."""
+    from territorio.territory import load_territory
+
+    cfg = _prepare_config(config, data, None)
+    catalog = Catalog(cfg["data"].mirror or None, overrides=cfg.layers)
+    return cfg, catalog, load_territory(catalog, cfg.areas)
 
 
 def _prepare_config(config: Path | None, data: Path | None, lang: str | None):

@@ -110,6 +110,16 @@ def _grid_signature(profile: dict) -> tuple:
     return (profile["crs"], tuple(profile["transform"])[:6], profile["width"], profile["height"])
 
 
+def _blocks(src, grid: ZoneGrid, block_rows: int):
+    """Yield ``(labels, data)`` for each block of rows of the zone window."""
+    for start in range(0, grid.labels.shape[0], block_rows):
+        stop = min(start + block_rows, grid.labels.shape[0])
+        window = Window(
+            grid.window.col_off, grid.window.row_off + start, grid.window.width, stop - start
+        )
+        yield grid.labels[start:stop], src.read(1, window=window)
+
+
 def count_raster(
     path: Path, grid: ZoneGrid, rule: ConsumedRule, block_rows: int = 1024
 ) -> np.ndarray:
@@ -124,19 +134,14 @@ def count_raster(
         return counts.reshape(n + 1, 3)
     with rasterio.open(path) as src:
         nodata = src.nodata
-        for start in range(0, grid.labels.shape[0], block_rows):
-            stop = min(start + block_rows, grid.labels.shape[0])
-            window = Window(
-                grid.window.col_off, grid.window.row_off + start, grid.window.width, stop - start
-            )
-            data = src.read(1, window=window)
+        for labels, data in _blocks(src, grid, block_rows):
             state = 1 + rule.classify(data).astype(np.uint8)
             if nodata is not None:
                 invalid = np.isnan(data) if np.isnan(nodata) else data == nodata
                 state[invalid] = 0
             if src.dtypes[0].startswith("float"):
                 state[np.isnan(data)] = 0
-            key = grid.labels[start:stop].astype(np.int64) * 3 + state
+            key = labels.astype(np.int64) * 3 + state
             counts += np.bincount(key.ravel(), minlength=counts.size)
     return counts.reshape(n + 1, 3)
 
@@ -254,17 +259,11 @@ def zonal_sum(path: Path | str, zones: gpd.GeoDataFrame, block_rows: int = 1024)
         return sums[1:]
     with rasterio.open(path) as src:
         nodata = src.nodata
-        for start in range(0, grid.labels.shape[0], block_rows):
-            stop = min(start + block_rows, grid.labels.shape[0])
-            window = Window(
-                grid.window.col_off, grid.window.row_off + start, grid.window.width, stop - start
-            )
-            data = src.read(1, window=window).astype(float)
+        for labels, block in _blocks(src, grid, block_rows):
+            data = block.astype(float)
             invalid = np.isnan(data)
             if nodata is not None and not np.isnan(nodata):
                 invalid |= data == nodata
             data[invalid] = 0.0
-            sums += np.bincount(
-                grid.labels[start:stop].ravel(), weights=data.ravel(), minlength=sums.size
-            )
+            sums += np.bincount(labels.ravel(), weights=data.ravel(), minlength=sums.size)
     return sums[1:]
