@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
+from timing import best_of
 
 from territorio.access.analysis import network_source
 from territorio.access.config import AccessConfig
@@ -44,31 +44,24 @@ def grid_graph(side: int, seed: int = 3) -> csr_matrix:
     return csr_matrix((np.r_[w, w], (np.r_[u, v], np.r_[v, u])), shape=(n, n))
 
 
-def timed(func, repeats=1):
-    best, result = np.inf, None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = func()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def compare(name: str, graph: csr_matrix, sources: np.ndarray, per_station: int) -> dict:
     """Time the three approaches on node → nearest-source distances of one graph."""
     n = graph.shape[0]
-    ours_s, ours = timed(lambda: nearest_source(graph, sources), repeats=5)
+    ours_s, ours = best_of(5, lambda: nearest_source(graph, sources))
     # node → source distances are source → node distances on the reversed graph
     reverse = graph.T.tocsr()
     nx_graph = nx.from_scipy_sparse_array(reverse, create_using=nx.DiGraph)
-    nx_s, reference = timed(
-        lambda: nx.multi_source_dijkstra_path_length(nx_graph, set(sources.tolist()))
+    nx_s, reference = best_of(
+        1, lambda: nx.multi_source_dijkstra_path_length(nx_graph, set(sources.tolist()))
     )
     sample = sources[:per_station]
-    loop_s, partial = timed(lambda: dijkstra(reverse, directed=True, indices=sample).min(axis=0))
+    loop_s, partial = best_of(
+        1, lambda: dijkstra(reverse, directed=True, indices=sample).min(axis=0)
+    )
     scale = len(sources) / len(sample)
     nx_sample = sources[: max(1, per_station // 4)]
-    nx_loop_s, _ = timed(
-        lambda: [nx.single_source_dijkstra_path_length(nx_graph, int(s)) for s in nx_sample]
+    nx_loop_s, _ = best_of(
+        1, lambda: [nx.single_source_dijkstra_path_length(nx_graph, int(s)) for s in nx_sample]
     )
     loop_full = loop_s * scale
     nx_loop_full = nx_loop_s * len(sources) / len(nx_sample)
@@ -116,7 +109,7 @@ def main() -> None:
     catalog = Catalog()
     path, sha, _ = network_source(catalog, AccessConfig())
     load_network(path, sha256=sha)  # make sure the cache exists
-    load_s, network = timed(lambda: load_network(path, sha256=sha), repeats=3)
+    load_s, network = best_of(3, lambda: load_network(path, sha256=sha))
     print(f"[real 2015 graph] load from cache: {load_s:.3f} s ({network.n_nodes:,} nodes)")
     real_agree = True
     for mode in ("walk", "bike"):

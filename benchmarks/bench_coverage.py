@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from timing import best_of
 
 from territorio.catalog import Catalog
 from territorio.digital.coverage import covered_area, discs
@@ -37,15 +37,6 @@ def random_sites(comuni: gpd.GeoDataFrame, count: int, seed: int = 1) -> np.ndar
         keep = shapely.contains_xy(outline, xs, ys)
         found.extend(shapely.points(xs[keep], ys[keep]))
     return np.array(found[:count], dtype=object)
-
-
-def best_of(repeats: int, func):
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main() -> None:

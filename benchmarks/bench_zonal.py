@@ -18,12 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import rasterio
 from rasterio.transform import from_origin
+from timing import best_of
 
 from territorio.catalog import Catalog
 from territorio.land.zonal import zonal_consumed
@@ -61,16 +61,6 @@ def make_series(folder: Path, bounds, size: int, years: int) -> list[Path]:
             dst.write(data, 1)
         paths.append(path)
     return paths
-
-
-def best_of(repeats: int, func):
-    times = []
-    result = None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main() -> None:

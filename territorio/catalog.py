@@ -113,6 +113,7 @@ class Catalog:
             self.manifest(layer_id)  # unknown ids fail now, with suggestions
             self.overrides[layer_id] = Path(path).expanduser()
         self._verified: dict[tuple[Path, int, int], str] = {}
+        self._read: dict[str, Any] = {}
         self.used: dict[str, Path] = {}
 
     # -- lookup ---------------------------------------------------------------------------
@@ -318,8 +319,13 @@ class Catalog:
                 "OSM PBF is kept as the original extract; read the "
                 "'osm_milano_2015_highways' network layer instead",
             )
+        if layer_id in self._read:  # each step gets its own copy of a layer read once
+            return _copy(self._read[layer_id])
         data = _READERS[manifest.kind](path, self.expectation(layer_id))
         self.used[layer_id] = path
+        if manifest.kind in ("vector", "table", "json", "gtfs"):
+            self._read[layer_id] = data
+            return _copy(data)
         return data
 
     def attributions(self, lang: str = "it", layer_ids: list[str] | None = None) -> list[str]:
@@ -368,6 +374,15 @@ class Catalog:
             raise ChecksumMismatchError(layer_id, target, manifest.sha256, actual)
         tmp_path.replace(target)
         return target
+
+
+def _copy(data: Any) -> Any:
+    """A copy callers may change without touching the remembered layer."""
+    import copy
+
+    if isinstance(data, dict):
+        return {k: v.copy() if hasattr(v, "copy") else copy.deepcopy(v) for k, v in data.items()}
+    return data.copy() if hasattr(data, "copy") else copy.deepcopy(data)
 
 
 def _with_problem(status: LayerStatus, problem: str) -> LayerStatus:
