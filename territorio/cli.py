@@ -49,6 +49,7 @@ LayerOption = Annotated[
     list[str] | None,
     typer.Option("--layer", help="Replace a layer with your file: ID=PATH (repeatable)."),
 ]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="Run config TOML.")]
 LangOption = Annotated[str | None, typer.Option("--lang", help="Output language: it or en.")]
 
 
@@ -190,7 +191,7 @@ def run(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Output directory (default maps/).")
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    config: ConfigOption = None,
     data: DataOption = None,
     layer: LayerOption = None,
     lang: LangOption = None,
@@ -209,7 +210,7 @@ def run(
 def land(
     ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("maps/suolo"),
-    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    config: ConfigOption = None,
     data: DataOption = None,
     ambiti: Annotated[
         Path | None, typer.Option("--ambiti", help="PGT ambiti CSV for the PTM check.")
@@ -278,7 +279,7 @@ def digital(
     out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path(
         "maps/digitale"
     ),
-    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    config: ConfigOption = None,
     data: DataOption = None,
     sites: SitesOption = None,
     agreements: Annotated[
@@ -313,7 +314,7 @@ def digital_coverage(
         float | None, typer.Option("--radius", help="One radius in metres for every site.")
     ] = None,
     population_raster: RasterPopOption = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    config: ConfigOption = None,
     data: DataOption = None,
 ) -> None:
     """Coverage per comune of a register: writes copertura_5g_comuni.csv and copertura_5g.gpkg."""
@@ -365,7 +366,7 @@ def digital_siting(
         "maps/digitale"
     ),
     population_raster: RasterPopOption = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    config: ConfigOption = None,
     data: DataOption = None,
 ) -> None:
     """Choose k new sites (greedy max coverage, ≥ 1 − 1/e of optimal) given existing sites."""
@@ -405,7 +406,7 @@ def access(
     network: Annotated[
         Path | None, typer.Option("--network", help="OSM file (.osm, .osm.bz2, .osm.pbf).")
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    config: ConfigOption = None,
     data: DataOption = None,
 ) -> None:
     """Walking/cycling times to interchange nodes: accessibilita.gpkg, tempi_viaggio.tif, CSV."""
@@ -430,12 +431,12 @@ def access(
         with OutputSet(out_dir) as outputs:
             codes = territory.comuni["pro_com_t"].to_numpy()
             attribution = "; ".join(catalog.attributions("it", list(SOURCES)))
-            counts = write_access_outputs(result, acfg, codes, outputs, "", attribution)
+            layers = write_access_outputs(result, acfg, codes, outputs, "", attribution)
             table = result.indicators.reset_index()
             table.insert(1, "comune", territory.comuni["comune"].to_numpy())
             table.to_csv(outputs.path("accesso_comuni.csv"), index=False, float_format="%.10g")
-    for layer, count in counts.items():
-        out.print(f"  {layer}: {count:,}", highlight=False)
+    for layer, frame in layers.items():
+        out.print(f"  {layer}: {len(frame):,}", highlight=False)
     for path in outputs.written:
         out.print(f"[green]scritto[/green] {path}", highlight=False)
 
@@ -452,7 +453,7 @@ def services(
         Path | None,
         typer.Option("--community-points", help="Coordinates of Case/Ospedali di Comunità, COT."),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    config: ConfigOption = None,
     data: DataOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -475,7 +476,7 @@ def maps(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Output directory (default maps/).")
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    config: ConfigOption = None,
     data: DataOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -495,7 +496,7 @@ def qgis(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace files already in the directory.")
     ] = False,
-    config: Annotated[Path | None, typer.Option("--config", help="Run config TOML.")] = None,
+    config: ConfigOption = None,
     data: DataOption = None,
 ) -> None:
     """territorio.gpkg (styled, with sources) and territorio.qgz, with every theme's layers."""

@@ -10,6 +10,7 @@ import pandas as pd
 
 from territorio.codes import KEY
 from territorio.errors import TerritorioError, UnknownCodeError
+from territorio.i18n import pick
 from territorio.territory import Group
 
 
@@ -49,7 +50,7 @@ class Column:
 
     def text(self, lang: str) -> str:
         """Description in ``lang`` (Italian fallback)."""
-        return self.description.get(lang) or self.description["it"]
+        return pick(self.description, lang)
 
 
 class IndicatorTable:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from territorio.errors import ConfigError
+from territorio.i18n import pick
 
 STATUSES = ("real", "partial", "template-only")
 KINDS = ("vector", "table", "json", "raster", "network", "osm", "gtfs")
@@ -91,7 +92,7 @@ class Manifest:
 
     def label(self, lang: str = "it") -> str:
         """Title in ``lang``, falling back to Italian."""
-        return self.title.get(lang) or self.title.get("it") or self.id
+        return pick(self.title, lang) or self.id
 
     def attribution(self, lang: str = "it") -> str:
         """One line naming the source, licence and date, for map and report footers."""

@@ -18,6 +18,7 @@ from typing import Any
 from territorio.catalog import Catalog
 from territorio.config import RunConfig
 from territorio.errors import ConfigError
+from territorio.i18n import pick
 from territorio.indicators import IndicatorTable
 from territorio.outputs import OutputSet
 from territorio.territory import Territory, load_territory
@@ -33,7 +34,7 @@ class Note:
 
     def render(self, lang: str) -> str:
         """Text in ``lang`` (Italian fallback)."""
-        return self.text.get(lang) or self.text["it"]
+        return pick(self.text, lang)
 
 
 @dataclass

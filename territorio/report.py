@@ -10,6 +10,7 @@ import pandas as pd
 
 from territorio import __version__
 from territorio.catalog import Catalog
+from territorio.i18n import pick
 from territorio.indicators import Column, Ratio
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ _T = {
 
 
 def _t(key: str, lang: str) -> str:
-    return _T[key].get(lang) or _T[key]["it"]
+    return pick(_T[key], lang)
 
 
 def write_indicator_outputs(ctx: RunContext, step_names: Sequence[str]) -> None:

@@ -199,10 +199,10 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 
 def write_geopackage(
     result: AccessResult, cfg: AccessConfig, codes: np.ndarray, path: Path, attribution: str
-) -> dict[str, int]:
-    """Write every layer to one GeoPackage; returns the feature count per layer."""
+) -> dict[str, gpd.GeoDataFrame]:
+    """Write every layer to one GeoPackage; return the layers written, by name."""
     stations = result.stations.copy()
-    counts: dict[str, int] = {}
+    written: dict[str, gpd.GeoDataFrame] = {}
 
     def put(frame: gpd.GeoDataFrame, layer: str) -> None:
         frame.to_file(
@@ -211,7 +211,7 @@ def write_geopackage(
             driver="GPKG",
             layer_options={"DESCRIPTION": f"{layer} — {attribution}"},
         )
-        counts[layer] = len(frame)
+        written[layer] = frame
 
     put(stations[stations["in_rete"]], "nodi_interscambio")
     put(stations[~stations["in_rete"]], "nodi_fuori_rete")
@@ -227,4 +227,4 @@ def write_geopackage(
         edges, nodes = network_layers(result)
         put(edges, "rete_pedonale")
         put(nodes, "nodi_rete")
-    return counts
+    return written

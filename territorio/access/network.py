@@ -54,23 +54,9 @@ WALK_HIGHWAYS = (
     "road",
     "bridleway",
 )
-BIKE_HIGHWAYS = (
-    "primary",
-    "primary_link",
-    "secondary",
-    "secondary_link",
-    "tertiary",
-    "tertiary_link",
-    "unclassified",
-    "residential",
-    "living_street",
-    "service",
-    "cycleway",
-    "path",
-    "track",
-    "road",
-    "pedestrian",
-)
+#: by bike: the walking list less the roads and paths closed to cycles or of no use to them
+NOT_BY_BIKE = ("trunk", "trunk_link", "footway", "steps", "corridor", "platform", "bridleway")
+BIKE_HIGHWAYS = tuple(h for h in WALK_HIGHWAYS if h not in NOT_BY_BIKE)
 _TAGS = ("highway", "oneway", "access", "foot", "bicycle", "oneway:bicycle", "junction")
 
 

@@ -7,6 +7,7 @@ import shapely
 
 from territorio.catalog import Catalog
 from territorio.codes import KEY
+from territorio.i18n import pick
 from territorio.indicators import Column
 from territorio.qgis import styles
 from territorio.qgis.geopackage import QgisLayer
@@ -128,9 +129,9 @@ def overlay_layer(theme: str, overlay: Overlay, catalog: Catalog) -> QgisLayer |
         return None
     frame = frame.to_crs(comuni_crs()) if frame.crs and frame.crs.to_epsg() != 32632 else frame
     fields = [c for c in frame.columns if c != frame.geometry.name and not str(c).startswith("_")]
-    aliases = {f: (label.get("it") or f) for f, label in overlay.fields}
+    aliases = {f: pick(label, "it") or f for f, label in overlay.fields}
     kind = kind_of(frame)
-    title = overlay.title.get("it") or overlay.name
+    title = pick(overlay.title, "it") or overlay.name
     if overlay.category and overlay.category in frame.columns:
         values = sorted({str(v) for v in frame[overlay.category].dropna()})
         from branca.utilities import color_brewer
@@ -179,11 +180,8 @@ def input_layers(catalog: Catalog, skip: set[str]) -> list[QgisLayer]:
     return out
 
 
-def network_layer(access, catalog: Catalog) -> QgisLayer:
-    """The walking network's edges (u, v, length_m)."""
-    from territorio.access.layers import network_layers
-
-    edges, _ = network_layers(access)
+def network_layer(edges: gpd.GeoDataFrame, catalog: Catalog) -> QgisLayer:
+    """The walking network's edges (u, v, length_m), as written for the access GeoPackage."""
     title = "Rete pedonale (OSM)"
     style = styles.single(
         title, "#9e9e9e", "line", {"length_m": "Lunghezza (m)"}, ["u", "v", "length_m"]

@@ -118,14 +118,15 @@ def access_step(ctx: RunContext) -> None:
     ctx.table.add(result.indicators[[c.name for c in columns]], columns, source="mobilita")
     codes = ctx.territory.comuni["pro_com_t"].to_numpy()
     attribution = "; ".join(ctx.catalog.attributions(ctx.config.lang, list(SOURCES)))
-    write_access_outputs(result, cfg, codes, ctx.outputs, FOLDER, attribution)
+    layers = write_access_outputs(result, cfg, codes, ctx.outputs, FOLDER, attribution)
+    ctx.shared["access_layers"] = layers
     note_access(ctx, result)
-    _register_maps(ctx, result, cfg, attribution)
+    _register_maps(ctx, result, cfg, layers, attribution)
 
 
-def _register_maps(ctx: RunContext, result: AccessResult, cfg: AccessConfig, source: str) -> None:
-    from territorio.access.layers import isochrones, lum_catchments
-
+def _register_maps(
+    ctx: RunContext, result: AccessResult, cfg: AccessConfig, layers: dict, source: str
+) -> None:
     for column, palette in (
         ("accesso_10min_piedi_pct", "YlGn"),
         ("accesso_10min_bici_pct", "BuGn"),
@@ -155,8 +156,8 @@ def _register_maps(ctx: RunContext, result: AccessResult, cfg: AccessConfig, sou
         ),
     )
     limit = 10 if 10 in cfg.thresholds_min else cfg.thresholds_min[0]
-    iso = isochrones(result, [limit])
-    iso = iso[iso["modo"] == "piedi"]
+    iso = layers["isocrone"]
+    iso = iso[(iso["modo"] == "piedi") & (iso["minuti"] == limit)]
     ctx.maps.overlay(
         "mobilita",
         Overlay(
@@ -168,7 +169,7 @@ def _register_maps(ctx: RunContext, result: AccessResult, cfg: AccessConfig, sou
             source=source,
         ),
     )
-    buffers, _ = lum_catchments(result, cfg)
+    buffers = layers["lum_buffer"]
     ctx.maps.overlay(
         "mobilita",
         Overlay(

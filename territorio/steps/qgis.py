@@ -27,8 +27,9 @@ def qgis_step(ctx: RunContext) -> None:
             if layer is not None:
                 layers.append(layer)
     access = ctx.shared.get("access")
-    if access is not None and ctx.config["access"].network_layers:
-        layers.append(build.network_layer(access, ctx.catalog))
+    written = ctx.shared.get("access_layers", {})
+    if "rete_pedonale" in written:
+        layers.append(build.network_layer(written["rete_pedonale"], ctx.catalog))
     layers += build.input_layers(ctx.catalog, skip={"cmm_comuni", "cmm_confine"})
     write_geopackage(ctx.outputs.path(GPKG), layers)
 

@@ -24,6 +24,7 @@ from branca.utilities import color_brewer
 
 from territorio.catalog import Catalog
 from territorio.codes import KEY
+from territorio.i18n import pick
 from territorio.indicators import Column, Ratio
 from territorio.webmap.content import THEMES, Choropleth, MapContent, Overlay
 from territorio.webmap.geometry import simplify_coverage, simplify_each, to_web
@@ -75,7 +76,7 @@ T = {
 
 def t(key: str, lang: str) -> str:
     """Label in ``lang``."""
-    return T[key].get(lang) or T[key]["it"]
+    return pick(T[key], lang)
 
 
 def esc(value: object) -> str:
@@ -300,18 +301,14 @@ def prepare(
 def _feature_collection(geometries, properties: list[dict]) -> dict:
     import shapely
 
-    features = []
-    for i, (geometry, props) in enumerate(zip(geometries, properties, strict=True)):
-        if geometry is None or shapely.is_empty(geometry):
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "id": str(i),
-                "properties": props,
-                "geometry": json.loads(shapely.to_geojson(geometry)),
-            }
-        )
+    geometries = np.asarray(list(geometries), dtype=object)
+    texts = shapely.to_geojson(geometries)  # one vectorised call; None for missing geometries
+    empty = shapely.is_missing(geometries) | shapely.is_empty(geometries)
+    features = [
+        {"type": "Feature", "id": str(i), "properties": props, "geometry": json.loads(text)}
+        for i, (text, props, skip) in enumerate(zip(texts, properties, empty, strict=True))
+        if not skip
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -388,9 +385,7 @@ def overlay_layer(data: MapData, overlay: Overlay, frame=None) -> folium.GeoJson
     web = to_web(geometries)
     fields = [f for f, _ in overlay.fields if f in frame.columns]
     props = [{f: esc(fmt(_plain(row[f]), lang)) for f in fields} for _, row in frame.iterrows()]
-    aliases = [
-        esc(dict(overlay.fields)[f].get(lang) or dict(overlay.fields)[f]["it"]) for f in fields
-    ]
+    aliases = [esc(pick(dict(overlay.fields)[f], lang)) for f in fields]
     color = overlay.color
     marker = (
         folium.CircleMarker(
@@ -401,7 +396,7 @@ def overlay_layer(data: MapData, overlay: Overlay, frame=None) -> folium.GeoJson
     )
     return folium.GeoJson(
         _feature_collection(web, props),
-        name=esc(overlay.title.get(lang) or overlay.title["it"]),
+        name=esc(pick(overlay.title, lang)),
         show=overlay.show,
         marker=marker,
         style_function=lambda f, c=color: {
@@ -444,7 +439,7 @@ def theme_page(data: MapData, theme: str, lib: str = "lib") -> folium.Map:
         if layer is not None:
             layer.add_to(m)
             sources.append(overlay.source)
-    title = THEMES[theme].get(lang) or THEMES[theme]["it"]
+    title = pick(THEMES[theme], lang)
     Box(f"<h4>{esc(title)}</h4><a href='index.html'>{t('index', lang)}</a>", "topleft").add_to(m)
     if legends:
         Box("".join(legends), "bottomright").add_to(m)
@@ -503,7 +498,7 @@ def overview_page(data: MapData, lib: str = "lib") -> folium.Map:
         for _, row in data.comuni.sort_values("comune").iterrows()
     )
     themes = "".join(
-        f'<li><a href="{esc(theme)}.html">{esc(THEMES[theme].get(lang, theme))}</a></li>'
+        f'<li><a href="{esc(theme)}.html">{esc(pick(THEMES[theme], lang))}</a></li>'
         for theme in data.content.themes()
     )
     sidebar = f"""
