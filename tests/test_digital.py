@@ -9,7 +9,9 @@ from pyproj import Transformer
 from shapely.geometry import Point
 
 from territorio.digital import fibre
-from territorio.digital.coverage import coverage_table, covered_area, discs
+from territorio.digital.coverage import coverage_pieces, coverage_table, covered_area
+from territorio.digital.disc_union import exact_union_area, polygon_fallback
+from territorio.digital.discs import discs
 from territorio.digital.sites import RegisterError, read_candidates, read_register
 from territorio.digital.siting import PopulationGrid, greedy_siting, uniform_population_grid
 from territorio.errors import InvalidValueError, MissingColumnError, UnknownCodeError
@@ -43,49 +45,160 @@ def register(path):
 # -- coverage: analytic checks --------------------------------------------------------------
 
 
+def zones():
+    return np.asarray(syn.comuni_frame().geometry.values, dtype=object)
+
+
+def polygon_union_area(xy, radius, zone_array, quad_segs=256):
+    """Reference: GEOS union of equal-area 1,024-gons intersected with each zone."""
+    union = shapely.union_all(discs(shapely.points(xy), radius, quad_segs))
+    return shapely.area(shapely.intersection(zone_array, union))
+
+
 def test_one_site_inside_covers_pi_r2():
-    comuni = syn.comuni_frame()
     point = np.array([Point(X0 + 1500, Y0 + 1500)])
-    result = covered_area(point, 300.0, comuni.geometry.values)
+    result = covered_area(point, 300.0, zones())
+    assert result.method == "cerchi esatti"
     assert result.covered_m2[4] == pytest.approx(np.pi * 300**2, rel=0.005)
+    assert result.covered_m2[4] == pytest.approx(np.pi * 300**2, rel=1e-12)  # exact circle
     assert result.covered_m2.sum() == pytest.approx(result.covered_m2[4])
 
 
 def test_site_on_a_border_splits_correctly():
-    comuni = syn.comuni_frame()
     on_border = np.array([Point(X0 + 1000, Y0 + 1500)])  # between 015004 and 015005
-    result = covered_area(on_border, 300.0, comuni.geometry.values)
-    assert result.covered_m2[3] == pytest.approx(np.pi * 300**2 / 2, rel=0.005)
-    assert result.covered_m2[4] == pytest.approx(np.pi * 300**2 / 2, rel=0.005)
+    result = covered_area(on_border, 300.0, zones())
+    assert result.covered_m2[3] == pytest.approx(np.pi * 300**2 / 2, rel=1e-12)
+    assert result.covered_m2[4] == pytest.approx(np.pi * 300**2 / 2, rel=1e-12)
     corner = np.array([Point(X0 + 1000, Y0 + 1000)])  # four comuni meet
-    quarters = covered_area(corner, 300.0, comuni.geometry.values).covered_m2
-    assert quarters[[0, 1, 3, 4]] == pytest.approx([np.pi * 300**2 / 4] * 4, rel=0.005)
+    quarters = covered_area(corner, 300.0, zones()).covered_m2
+    assert quarters[[0, 1, 3, 4]] == pytest.approx([np.pi * 300**2 / 4] * 4, rel=1e-12)
 
 
-def test_voronoi_and_union_agree_and_overlaps_count_once():
-    comuni = syn.comuni_frame()
+def test_closed_forms_for_a_lens_and_a_circular_segment():
+    r, d = 300.0, 250.0
+    lens = 2 * r**2 * np.arccos(d / (2 * r)) - d / 2 * np.sqrt(4 * r**2 - d**2)
+    pair = shapely.points([X0 + 1400, X0 + 1400 + d], [Y0 + 1500, Y0 + 1500])
+    assert covered_area(pair, r, zones()).covered_m2[4] == pytest.approx(
+        2 * np.pi * r**2 - lens, rel=1e-12
+    )
+    h = 120.0  # centre 120 m west of the border x = 2000 between 015005 and 015006
+    segment = r**2 * np.arccos(h / r) - h * np.sqrt(r**2 - h**2)
+    split = covered_area(shapely.points([X0 + 2000 - h], [Y0 + 1500]), r, zones()).covered_m2
+    assert split[5] == pytest.approx(segment, rel=1e-12)
+    assert split[4] == pytest.approx(np.pi * r**2 - segment, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("name", "sites", "radius"),
+    [
+        ("random", np.random.default_rng(3).uniform(-300, 3300, (60, 2)), 350.0),
+        ("vertex on a circle", [[1000, 1300], [2600, 2600]], 300.0),
+        ("bisectors on borders", [[500, 500], [1500, 500], [500, 1500], [1500, 1500]], 600.0),
+        (
+            "lattice on corners",
+            [[x, y] for x in range(0, 3001, 500) for y in range(0, 3001, 500)],
+            300.0,
+        ),
+        ("tangent discs", [[x, 1500] for x in range(250, 3000, 500)], 250.0),
+        (
+            "everything covered",
+            [[x, y] for x in (500, 1500, 2500) for y in (500, 1500, 2500)],
+            800.0,
+        ),
+    ],
+)
+def test_exact_area_matches_a_fine_polygon_union(name, sites, radius):
+    xy = np.asarray(sites, dtype=float) + np.array([X0, Y0])
+    exact = covered_area(shapely.points(xy), radius, zones()).covered_m2
+    reference = polygon_union_area(xy, radius, zones())
+    # 1,024-gons differ from circles by ~1e-5 of the overlap areas; a wrong piece would be
+    # thousands of m² off
+    assert exact == pytest.approx(reference, rel=1e-5, abs=0.05), name
+    assert (exact <= shapely.area(zones()) + 1e-6).all()
+
+
+def test_zones_with_holes_and_several_parts():
+    ring = shapely.Polygon(
+        [(0, 0), (3000, 0), (3000, 3000), (0, 3000)],
+        [[(1000, 1000), (2000, 1000), (2000, 2000), (1000, 2000)]],
+    )
+    enclave = shapely.MultiPolygon(
+        [shapely.box(1000, 1000, 2000, 2000), shapely.box(4000, 0, 4500, 500)]
+    )
+    zone_array = np.array([ring, enclave], dtype=object)
+    rng = np.random.default_rng(0)
+    for radius in (100.0, 400.0, 900.0):
+        xy = np.c_[rng.uniform(-500, 5000, 40), rng.uniform(-500, 3500, 40)]
+        exact = covered_area(shapely.points(xy), radius, zone_array).covered_m2
+        assert exact == pytest.approx(polygon_union_area(xy, radius, zone_array), rel=1e-5)
+    # one disc holding the whole enclave: the ring gets the disc minus the hole
+    whole = covered_area(shapely.points([1500], [1500]), 800.0, zone_array).covered_m2
+    assert whole == pytest.approx([np.pi * 800**2 - 1e6, 1e6], rel=1e-12)
+
+
+def test_polygon_fallback_agrees_with_the_exact_path():
+    rng = np.random.default_rng(8)
+    xy = np.unique(rng.uniform(-200, 3200, (80, 2)), axis=0) + np.array([X0, Y0])
+    exact = exact_union_area(xy, 300.0, zones())
+    fallback = polygon_fallback(xy, 300.0, zones(), np.arange(len(xy)))
+    assert fallback == pytest.approx(exact, rel=1e-5)
+
+
+def test_a_failed_check_recomputes_the_site_with_polygons(monkeypatch):
+    from territorio.digital import disc_union
+
+    calls = []
+    fallback = disc_union.polygon_fallback
+    monkeypatch.setattr(
+        disc_union, "polygon_fallback", lambda *args: calls.append(args[3]) or fallback(*args)
+    )
+    # corrupt the reference-point test: the comune across the border gets area(S) too much
+    monkeypatch.setattr(
+        disc_union.shapely, "contains_xy", lambda zones, x, y: np.ones(len(x), bool)
+    )
+    on_border = shapely.points([X0 + 1000, X0 + 2500], [Y0 + 1400, Y0 + 2500])
+    result = covered_area(on_border, 300.0, zones()).covered_m2
+    assert [list(c) for c in calls] == [[0]]  # only the border site fails its check
+    assert result[[3, 4]] == pytest.approx([np.pi * 300**2 / 2] * 2, rel=1e-5)
+    assert result[8] == pytest.approx(np.pi * 300**2, rel=1e-12)
+
+
+def test_mixed_radii_use_one_union_and_agree_with_exact_circles():
     rng = np.random.default_rng(3)
     points = shapely.points(X0 + rng.uniform(0, 3000, 60), Y0 + rng.uniform(0, 3000, 60))
-    common = covered_area(points, 350.0, comuni.geometry.values)
-    mixed = covered_area(points, np.r_[350.0, np.full(59, 350.0 + 1e-9)], comuni.geometry.values)
-    assert common.method == "voronoi" and mixed.method == "union"
-    assert common.covered_m2 == pytest.approx(mixed.covered_m2, abs=1.0)
-    union = shapely.area(shapely.intersection(shapely.union_all(discs(points, 350.0)), outline()))
-    # the nearest-site split is exact for circles; for 64-gons it leaves slivers of ~1e-7
-    assert common.covered_m2.sum() == pytest.approx(union, rel=1e-6)
-    assert (common.covered_m2 <= shapely.area(comuni.geometry.values) + 1e-6).all()
+    common = covered_area(points, 350.0, zones())
+    mixed = covered_area(points, np.r_[350.0, np.full(59, 350.0 + 1e-9)], zones())
+    assert mixed.method == "unione di 64-goni"
+    # equal-area 64-gons: isolated discs exact, overlaps within 0.05 % of the covered area
+    assert mixed.covered_m2 == pytest.approx(common.covered_m2, rel=5e-4)
+    small = covered_area(points, np.where(np.arange(60) % 2 == 0, 350.0, 100.0), zones())
+    assert (small.covered_m2 <= common.covered_m2 + 1.0).all()
+
+
+def test_duplicate_sites_count_once():
+    twice = shapely.points([X0 + 1500, X0 + 1500], [Y0 + 1500, Y0 + 1500])
+    assert covered_area(twice, 300.0, zones()).covered_m2[4] == pytest.approx(np.pi * 300**2)
 
 
 def test_radius_growth_never_lowers_coverage():
-    comuni = syn.comuni_frame()
     rng = np.random.default_rng(5)
     points = shapely.points(X0 + rng.uniform(-200, 3200, 25), Y0 + rng.uniform(-200, 3200, 25))
     previous = np.zeros(9)
     for radius in (50, 100, 200, 400, 800, 1600):
-        now = covered_area(points, float(radius), comuni.geometry.values).covered_m2
+        now = covered_area(points, float(radius), zones()).covered_m2
         assert (now >= previous - 1e-6).all()
         previous = now
-    assert previous.sum() == pytest.approx(9e6, rel=1e-6)  # everything covered
+    assert previous.sum() == pytest.approx(9e6, rel=1e-9)  # everything covered
+
+
+def test_pieces_are_disjoint_and_match_the_areas():
+    rng = np.random.default_rng(4)
+    points = shapely.points(X0 + rng.uniform(0, 3000, 40), Y0 + rng.uniform(0, 3000, 40))
+    for radius in (300.0, np.where(np.arange(40) % 3 == 0, 150.0, 300.0)):
+        pieces = coverage_pieces(points, radius, zones())
+        by_zone = np.bincount(pieces.owner, weights=shapely.area(pieces.pieces), minlength=9)
+        assert by_zone == pytest.approx(covered_area(points, radius, zones()).covered_m2, rel=5e-4)
+        assert shapely.area(pieces.union()) == pytest.approx(by_zone.sum(), rel=1e-9)
 
 
 def test_coverage_table_population_and_counts():

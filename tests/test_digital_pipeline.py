@@ -4,14 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from pyproj import Transformer
-from shapely.geometry import Point
 from typer.testing import CliRunner
 
 from territorio.catalog import Catalog
 from territorio.cli import app
 from territorio.config import load_config
 from territorio.digital.analysis import COVERAGE_COLUMNS
-from territorio.digital.coverage import discs
 from territorio.pipeline import run_pipeline
 from territorio.report import read_indicators
 
@@ -69,9 +67,10 @@ def test_register_gives_real_coverage_and_siting(synthetic, tmp_path):
     table = read_indicators(tmp_path / "out" / "indicatori_comuni.csv").set_index("pro_com_t")
     # only S0 is 5G and in service: 600 m disc in the centre square
     assert table["copertura_5g_siti"].sum() == 1
-    disc = discs(np.array([Point(syn.ORIGIN_X + 1500, syn.ORIGIN_Y + 1500)]), 600.0)[0]
-    expected = 100 * disc.intersection(syn.square(1, 1)).area / 1e6  # corners (707 m) left out
-    assert table.loc["015005", "copertura_5g_area_pct"] == pytest.approx(expected)
+    # the circle minus the four segments beyond the square's sides (500 m from the centre)
+    r, h = 600.0, 500.0
+    expected = 100 * (np.pi * r**2 - 4 * (r**2 * np.arccos(h / r) - h * np.sqrt(r**2 - h**2))) / 1e6
+    assert table.loc["015005", "copertura_5g_area_pct"] == pytest.approx(expected, rel=1e-9)
     assert 94 < expected < 96
     assert table.loc["015009", "accordo_fibra"]
     assert pd.isna(table.loc["015009", "priorita_fibra_rango"])

@@ -13,7 +13,7 @@ import shapely
 from territorio.catalog import Catalog
 from territorio.codes import KEY
 from territorio.digital.config import DigitalConfig
-from territorio.digital.coverage import Coverage, coverage_layer, coverage_table
+from territorio.digital.coverage import CoveragePieces, coverage_layer, coverage_table
 from territorio.digital.sites import read_candidates, read_register, school_candidates
 from territorio.digital.siting import (
     PopulationGrid,
@@ -81,7 +81,7 @@ class CoverageResult:
     """Coverage per comune with how residents were weighted."""
 
     table: pd.DataFrame
-    coverage: Coverage
+    coverage: CoveragePieces
     layer: gpd.GeoDataFrame
     weighting: str
 
@@ -112,7 +112,7 @@ def coverage_for(
         table["popolazione_coperta"] = residents * share
         table["popolazione_coperta_pct"] = 100.0 * share
         weighting = f"raster di popolazione {Path(raster).name} (quota coperta × popolazione ISTAT)"
-    return CoverageResult(table, coverage, coverage_layer(coverage, comuni), weighting)
+    return CoverageResult(table, coverage, coverage_layer(coverage, comuni, table), weighting)
 
 
 def population_grid(

@@ -1,15 +1,14 @@
-"""Coverage of radio sites per comune: discs → disjoint pieces or union → intersection.
+"""Coverage of radio sites per comune: exact covered areas, and the covered pieces as polygons.
 
-Each site covers a disc of its radius, drawn as an *equal-area* polygon (the polygon's area is
-exactly πr², so an isolated site inside a comune covers πr² whatever the vertex count).
+- **Areas.** With one radius for all sites the covered area of each comune is computed exactly
+  for circles (:mod:`territorio.digital.disc_union`: Voronoi split of the union of discs and
+  Green's theorem, numpy over site–boundary pairs, no overlay). With mixed radii (a nearer small
+  cell does not cover what a farther macro cell does) the discs are drawn as equal-area
+  64-gons, unioned once and intersected with all comuni in one vectorised call.
+- **Pieces.** For layers and population rasters the covered area is also built as disjoint
+  polygons, one or more per comune (equal-area 64-gons split by the Voronoi cells, or the union).
 
-- When every site has the same radius the union of the discs splits into disjoint pieces
-  ``disc_i ∩ voronoi_cell_i`` (a covered point belongs to the disc of its nearest site), so the
-  covered area per comune is a sum of pairwise intersections, with no union at all.
-- With mixed radii (a nearer small cell does not cover what a farther macro cell does) the
-  discs are unioned once and the union intersected with all comuni in one vectorised call.
-
-Both are vectorised shapely 2 over all sites and comuni; no per-comune overlay.
+Both are vectorised shapely 2 / numpy over all sites and comuni; no per-comune overlay.
 """
 
 from __future__ import annotations
@@ -22,44 +21,40 @@ import pandas as pd
 import shapely
 
 from territorio.codes import KEY
-
-QUAD_SEGS = 16
-"""Vertices per quarter circle of a disc (64-gon); area made exact by :func:`equal_area_radius`."""
-
-
-def equal_area_radius(radius: np.ndarray | float, quad_segs: int = QUAD_SEGS) -> np.ndarray:
-    """Radius of the regular polygon (``4 × quad_segs`` sides) whose area is π·radius²."""
-    sides = 4 * quad_segs
-    return np.asarray(radius, dtype=float) * np.sqrt(
-        np.pi / (sides / 2 * np.sin(2 * np.pi / sides))
-    )
-
-
-def discs(points: np.ndarray, radius: np.ndarray | float, quad_segs: int = QUAD_SEGS) -> np.ndarray:
-    """Equal-area disc polygons around point geometries (metric CRS)."""
-    return shapely.buffer(points, equal_area_radius(radius, quad_segs), quad_segs=quad_segs)
+from territorio.digital.disc_union import exact_union_area
+from territorio.digital.discs import QUAD_SEGS, discs, voronoi_cells
 
 
 @dataclass(frozen=True)
-class Coverage:
-    """Covered area per comune and the covered pieces.
+class CoveredArea:
+    """Covered area per zone.
 
     Attributes
     ----------
     covered_m2
-        Covered area per comune, in the order of the comuni given.
-    pieces
-        Disjoint covered polygons, each inside one comune.
-    owner
-        Index of the comune of each piece.
+        Covered area per zone, in the order of the zones given.
     method
-        ``voronoi`` (common radius) or ``union`` (mixed radii).
+        ``cerchi esatti`` (one radius: exact circles) or ``unione di 64-goni`` (mixed radii).
     """
 
     covered_m2: np.ndarray
+    method: str
+
+
+@dataclass(frozen=True)
+class CoveragePieces:
+    """The covered area as disjoint polygons, each inside one zone.
+
+    Attributes
+    ----------
+    pieces
+        Covered polygons.
+    owner
+        Index of the zone of each piece.
+    """
+
     pieces: np.ndarray
     owner: np.ndarray
-    method: str
 
     def union(self) -> shapely.Geometry:
         """The covered area as one geometry (pieces are disjoint: a cheap coverage union)."""
@@ -68,9 +63,14 @@ class Coverage:
         return shapely.union_all(self.pieces)
 
 
-def covered_area(
-    points: np.ndarray, radius: np.ndarray | float, zones: np.ndarray, quad_segs: int = QUAD_SEGS
-) -> Coverage:
+def _sites(points: np.ndarray, radius: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    points = np.asarray(points, dtype=object)
+    return shapely.get_coordinates(points), np.broadcast_to(
+        np.asarray(radius, dtype=float), points.shape
+    )
+
+
+def covered_area(points: np.ndarray, radius: np.ndarray | float, zones: np.ndarray) -> CoveredArea:
     """Area of each zone covered by at least one site.
 
     Parameters
@@ -80,53 +80,53 @@ def covered_area(
     radius
         One radius for all sites, or one per site (metres).
     zones
-        Zone polygons (the comuni), same CRS.
-    quad_segs
-        Disc resolution.
+        Zone polygons that do not overlap (the comuni), same CRS.
+
+    Returns
+    -------
+    CoveredArea
+        Covered m² per zone and the method used.
     """
-    points = np.asarray(points, dtype=object)
-    radius = np.broadcast_to(np.asarray(radius, dtype=float), points.shape)
-    if not len(points):
-        empty = np.array([], dtype=object)
-        return Coverage(np.zeros(len(zones)), empty, np.array([], dtype=int), "none")
-    disc = discs(points, radius, quad_segs)
-    common = np.all(radius == radius[0])
-    unique_points = len(shapely.get_coordinates(points)) == len(
-        np.unique(shapely.get_coordinates(points), axis=0)
-    )
-    if common and unique_points and len(points) > 1:
-        pieces = _voronoi_pieces(points, disc, radius[0])
-        method = "voronoi"
+    zones = np.asarray(zones, dtype=object)
+    xy, radius = _sites(points, radius)
+    if not len(xy):
+        return CoveredArea(np.zeros(len(zones)), "nessun sito")
+    if np.all(radius == radius[0]):
+        distinct = np.unique(xy, axis=0)  # a repeated site covers nothing more
+        return CoveredArea(exact_union_area(distinct, float(radius[0]), zones), "cerchi esatti")
+    union = shapely.union_all(discs(shapely.points(xy), radius))
+    return CoveredArea(shapely.area(shapely.intersection(zones, union)), "unione di 64-goni")
+
+
+def coverage_pieces(
+    points: np.ndarray, radius: np.ndarray | float, zones: np.ndarray, quad_segs: int = QUAD_SEGS
+) -> CoveragePieces:
+    """The covered area of each zone as disjoint polygons (equal-area discs).
+
+    Parameters
+    ----------
+    points, radius, zones
+        As for :func:`covered_area`.
+    quad_segs
+        Disc resolution (vertices per quarter circle).
+    """
+    zones = np.asarray(zones, dtype=object)
+    xy, radius = _sites(points, radius)
+    if not len(xy):
+        return CoveragePieces(np.array([], dtype=object), np.array([], dtype=int))
+    if np.all(radius == radius[0]):
+        # a covered point belongs to the disc of its nearest site: disjoint pieces, no union
+        xy = np.unique(xy, axis=0)
+        disc = discs(shapely.points(xy), radius[0], quad_segs)
+        pieces = shapely.intersection(disc, voronoi_cells(xy, float(radius[0])))
     else:
-        pieces = np.array([shapely.union_all(disc)], dtype=object)
-        method = "union"
-    tree = shapely.STRtree(zones)
-    piece_index, zone_index = tree.query(pieces, predicate="intersects")
-    inside = shapely.contains_properly(zones[zone_index], pieces[piece_index])
+        pieces = np.array([shapely.union_all(discs(shapely.points(xy), radius, quad_segs))])
+    piece_index, zone_index = shapely.STRtree(zones).query(pieces, predicate="intersects")
     parts = pieces[piece_index].copy()
-    crossing = ~inside
-    parts[crossing] = shapely.intersection(
-        pieces[piece_index][crossing], zones[zone_index][crossing]
-    )
-    areas = shapely.area(parts)
-    keep = areas > 0
-    covered = np.bincount(zone_index[keep], weights=areas[keep], minlength=len(zones))
-    return Coverage(covered, parts[keep], zone_index[keep], method)
-
-
-def _voronoi_pieces(points: np.ndarray, disc: np.ndarray, radius: float) -> np.ndarray:
-    """Disjoint pieces ``disc_i ∩ cell_i`` whose union equals the union of the discs."""
-    x0, y0, x1, y1 = shapely.total_bounds(points)
-    margin = 4 * radius
-    envelope = shapely.box(x0 - margin, y0 - margin, x1 + margin, y1 + margin)
-    cells = shapely.get_parts(
-        shapely.voronoi_polygons(shapely.multipoints(points), extend_to=envelope)
-    )
-    # GEOS returns the cells in its own order: match each point to the cell containing it
-    point_index, cell_index = shapely.STRtree(cells).query(points, predicate="within")
-    cell_of = np.empty(len(points), dtype=object)
-    cell_of[point_index] = cells[cell_index]
-    return shapely.intersection(disc, cell_of)
+    crossing = ~shapely.contains_properly(zones[zone_index], parts)
+    parts[crossing] = shapely.intersection(parts[crossing], zones[zone_index][crossing])
+    keep = shapely.area(parts) > 0
+    return CoveragePieces(parts[keep], zone_index[keep])
 
 
 def coverage_table(
@@ -136,7 +136,7 @@ def coverage_table(
     population: pd.Series,
     radius_column: str = "raggio_m",
     population_covered: pd.Series | None = None,
-) -> tuple[pd.DataFrame, Coverage]:
+) -> tuple[pd.DataFrame, CoveragePieces]:
     """Per-comune coverage: sites, covered area and covered population.
 
     Parameters
@@ -155,12 +155,14 @@ def coverage_table(
 
     Returns
     -------
-    (pandas.DataFrame, Coverage)
+    (pandas.DataFrame, CoveragePieces)
         Indexed by ``pro_com_t``: ``siti``, ``area_coperta_ha``, ``area_coperta_pct``,
-        ``popolazione_coperta``, ``popolazione_coperta_pct``; and the coverage pieces.
+        ``popolazione_coperta``, ``popolazione_coperta_pct``; and the covered pieces.
     """
     zones = comuni.geometry.values
-    coverage = covered_area(sites.geometry.values, sites[radius_column].to_numpy(), zones)
+    radius = sites[radius_column].to_numpy()
+    coverage = covered_area(sites.geometry.values, radius, zones)
+    pieces = coverage_pieces(sites.geometry.values, radius, zones)
     area = shapely.area(zones)
     codes = comuni[KEY].to_numpy()
     site_zone = shapely.STRtree(zones).query(sites.geometry.values, predicate="within")
@@ -180,15 +182,21 @@ def coverage_table(
         },
         index=pd.Index(codes, name=KEY),
     )
-    return table, coverage
+    return table, pieces
 
 
-def coverage_layer(coverage: Coverage, comuni: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The covered area dissolved per comune, as a layer for maps and QGIS."""
+def coverage_layer(
+    coverage: CoveragePieces, comuni: gpd.GeoDataFrame, table: pd.DataFrame
+) -> gpd.GeoDataFrame:
+    """The covered area dissolved per comune, as a layer for maps and QGIS.
+
+    ``area_coperta_ha`` is taken from ``table`` (exact for circles), so the layer and the
+    table agree; the polygons are equal-area 64-gons.
+    """
     codes = comuni[KEY].to_numpy()
     frame = gpd.GeoDataFrame({KEY: codes[coverage.owner]}, geometry=coverage.pieces, crs=comuni.crs)
     if frame.empty:
         return frame
     dissolved = frame.dissolve(KEY, as_index=False)
-    dissolved["area_coperta_ha"] = dissolved.geometry.area / 10_000.0
+    dissolved["area_coperta_ha"] = table["area_coperta_ha"].reindex(dissolved[KEY]).to_numpy()
     return dissolved
