@@ -22,7 +22,7 @@ import shapely
 
 from territorio.codes import KEY
 from territorio.digital.disc_union import exact_union_area
-from territorio.digital.discs import QUAD_SEGS, discs, voronoi_cells
+from territorio.digital.discs import QUAD_SEGS, discs, nearest_site_pieces, split_by_zones
 
 
 @dataclass(frozen=True)
@@ -115,18 +115,10 @@ def coverage_pieces(
     if not len(xy):
         return CoveragePieces(np.array([], dtype=object), np.array([], dtype=int))
     if np.all(radius == radius[0]):
-        # a covered point belongs to the disc of its nearest site: disjoint pieces, no union
-        xy = np.unique(xy, axis=0)
-        disc = discs(shapely.points(xy), radius[0], quad_segs)
-        pieces = shapely.intersection(disc, voronoi_cells(xy, float(radius[0])))
+        pieces = nearest_site_pieces(np.unique(xy, axis=0), float(radius[0]), quad_segs)
     else:
         pieces = np.array([shapely.union_all(discs(shapely.points(xy), radius, quad_segs))])
-    piece_index, zone_index = shapely.STRtree(zones).query(pieces, predicate="intersects")
-    parts = pieces[piece_index].copy()
-    crossing = ~shapely.contains_properly(zones[zone_index], parts)
-    parts[crossing] = shapely.intersection(parts[crossing], zones[zone_index][crossing])
-    keep = shapely.area(parts) > 0
-    return CoveragePieces(parts[keep], zone_index[keep])
+    return CoveragePieces(*split_by_zones(pieces, zones))
 
 
 def coverage_table(

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from territorio.digital.discs import discs, voronoi_cells
+from territorio.digital.discs import nearest_site_pieces, split_by_zones, voronoi_cells
 
 FALLBACK_QUAD_SEGS = 256
 """Disc resolution of the polygon fallback (1,024-gons of equal area)."""
@@ -300,9 +300,5 @@ def polygon_fallback(
     xy: np.ndarray, radius: float, zones: np.ndarray, sites: np.ndarray
 ) -> np.ndarray:
     """Covered area per zone of the pieces ``disc_i ∩ cell_i`` of some sites, with polygons."""
-    points = shapely.points(xy)
-    cells = voronoi_cells(xy, radius)[sites]
-    pieces = shapely.intersection(discs(points[sites], radius, FALLBACK_QUAD_SEGS), cells)
-    piece_index, zone_index = shapely.STRtree(zones).query(pieces, predicate="intersects")
-    areas = shapely.area(shapely.intersection(pieces[piece_index], zones[zone_index]))
-    return np.bincount(zone_index, weights=areas, minlength=len(zones))
+    parts, zone = split_by_zones(nearest_site_pieces(xy, radius, FALLBACK_QUAD_SEGS, sites), zones)
+    return np.bincount(zone, weights=shapely.area(parts), minlength=len(zones))

@@ -34,3 +34,26 @@ def voronoi_cells(xy: np.ndarray, radius: float) -> np.ndarray:
         return np.array([frame], dtype=object)
     cells = shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=frame, ordered=True)
     return shapely.get_parts(cells)
+
+
+def nearest_site_pieces(
+    xy: np.ndarray, radius: float, quad_segs: int = QUAD_SEGS, sites: np.ndarray | None = None
+) -> np.ndarray:
+    """Disjoint pieces ``disc_i ∩ cell_i`` whose union is the union of the discs.
+
+    A covered point belongs to the disc of its nearest site, so no union is needed.
+    ``sites`` picks some of the distinct sites ``xy``; all by default.
+    """
+    chosen = np.arange(len(xy)) if sites is None else sites
+    cells = voronoi_cells(xy, radius)[chosen]
+    return shapely.intersection(discs(shapely.points(xy[chosen]), radius, quad_segs), cells)
+
+
+def split_by_zones(pieces: np.ndarray, zones: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cut each piece by the zones it meets: the parts with an area, and each part's zone."""
+    piece_index, zone_index = shapely.STRtree(zones).query(pieces, predicate="intersects")
+    parts = pieces[piece_index].copy()
+    crossing = ~shapely.contains_properly(zones[zone_index], parts)
+    parts[crossing] = shapely.intersection(parts[crossing], zones[zone_index][crossing])
+    keep = shapely.area(parts) > 0
+    return parts[keep], zone_index[keep]
