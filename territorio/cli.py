@@ -331,8 +331,8 @@ def digital_coverage(
         if not radius > 0:
             raise typer.BadParameter("must be > 0", param_hint="--radius")
         five_g = five_g.assign(raggio_m=radius)
-    raster = population_raster or (dcfg.population_raster and cfg.resolve(dcfg.population_raster))
-    result = analysis.coverage_for(territory, five_g, dcfg, raster or None)
+    raster = _population_raster(cfg, population_raster)
+    result = analysis.coverage_for(territory, five_g, dcfg, raster)
     table = result.table.reset_index()[["pro_com_t", *analysis.COVERAGE_COLUMNS]]
     table["comune"] = territory.comuni["comune"].to_numpy()
     table["ponderazione_popolazione"] = result.weighting
@@ -350,8 +350,7 @@ def digital_coverage(
         f"ponderazione: {escape(result.weighting)}",
         highlight=False,
     )
-    for path in outputs.written:
-        out.print(f"[green]scritto[/green] {path}", highlight=False)
+    _print_written(outputs.written, cfg.lang)
 
 
 @digital_app.command("siting")
@@ -380,8 +379,8 @@ def digital_siting(
     existing = analysis.load_register(catalog, territory, dcfg, sites)
     existing = analysis.five_g_sites(existing, dcfg) if existing is not None else None
     pool = analysis.candidate_sites(catalog, territory, dcfg, candidates)
-    raster = population_raster or (dcfg.population_raster and cfg.resolve(dcfg.population_raster))
-    result = analysis.siting(territory, pool, k, dcfg, existing, raster or None)
+    raster = _population_raster(cfg, population_raster)
+    result = analysis.siting(territory, pool, k, dcfg, existing, raster)
     with OutputSet(out_dir) as outputs:
         result.chosen.drop(columns="geometry").to_csv(
             outputs.path("siting_siti_scelti.csv"), index=False, float_format="%.10g"
@@ -394,8 +393,7 @@ def digital_siting(
             f"+{row['nuova_popolazione_coperta']:,.0f} ab.",
             highlight=False,
         )
-    for path in outputs.written:
-        out.print(f"[green]scritto[/green] {path}", highlight=False)
+    _print_written(outputs.written, cfg.lang)
 
 
 @app.command("access")
@@ -437,8 +435,7 @@ def access(
             table.to_csv(outputs.path("accesso_comuni.csv"), index=False, float_format="%.10g")
     for layer, frame in layers.items():
         out.print(f"  {layer}: {len(frame):,}", highlight=False)
-    for path in outputs.written:
-        out.print(f"[green]scritto[/green] {path}", highlight=False)
+    _print_written(outputs.written, cfg.lang)
 
 
 @app.command("services")
@@ -541,15 +538,27 @@ def _revalidate(cfg, name: str) -> None:
         raise ConfigError("command line", name, str(exc)) from None
 
 
+def _print_written(paths: list[Path], lang: str) -> None:
+    """List written files, the many atlas SVG charts as one count."""
+    label = "scritto" if lang == "it" else "written"
+    shown = [p for p in paths if p.suffix != ".svg"]
+    for path in shown:
+        out.print(f"[green]{label}[/green] {path}", highlight=False)
+    if len(shown) < len(paths):
+        out.print(f"[green]{label}[/green] {len(paths) - len(shown)} SVG charts")
+
+
+def _population_raster(cfg, option: Path | None) -> Path | None:
+    """The population raster of ``--population-raster``, else of ``[digital]``, else none."""
+    configured = cfg["digital"].population_raster
+    return option or (cfg.resolve(configured) if configured else None)
+
+
 def _report(result, lang: str) -> None:
-    label_note, label_written = ("nota", "scritto") if lang == "it" else ("note", "written")
+    label_note = "nota" if lang == "it" else "note"
     for note in result.notes:
         out.print(f"[yellow]{label_note}[/yellow] {escape(note.render(lang))}", highlight=False)
-    shown = [p for p in result.written if p.suffix != ".svg"]
-    for path in shown:
-        out.print(f"[green]{label_written}[/green] {path}", highlight=False)
-    if len(shown) < len(result.written):
-        out.print(f"[green]{label_written}[/green] {len(result.written) - len(shown)} SVG charts")
+    _print_written(result.written, lang)
     out.print(f"{len(result.table.frame)} comuni, {len(result.table.columns)} columns")
 
 
