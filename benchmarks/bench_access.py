@@ -26,11 +26,11 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from timing import best_of
 
-from territorio.access.analysis import network_source
 from territorio.access.config import AccessConfig
-from territorio.access.engine import connected_nodes, nearest_source
-from territorio.access.network import load_network
 from territorio.catalog import Catalog
+from territorio.loaders import network_source
+from territorio.network.engine import connected_nodes, nearest_source
+from territorio.readers import load_network
 
 
 def grid_graph(side: int, seed: int = 3) -> csr_matrix:

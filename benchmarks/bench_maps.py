@@ -11,6 +11,7 @@ Run: ``make bench`` or ``python benchmarks/bench_maps.py``.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -22,9 +23,10 @@ from territorio.catalog import Catalog
 from territorio.codes import KEY
 from territorio.config import load_config
 from territorio.indicators import IndicatorTable
+from territorio.loaders import load_territory
 from territorio.outputs import OutputSet
-from territorio.pipeline import RunContext, available_steps
-from territorio.territory import load_territory
+from territorio.pipeline import Results, RunContext
+from territorio.themes import THEMES
 from territorio.webmap import render
 
 
@@ -34,11 +36,21 @@ def main() -> None:
     catalog = Catalog()
     territory = load_territory(catalog, config.areas)
     with tempfile.TemporaryDirectory() as tmp, OutputSet(Path(tmp) / "scratch") as scratch:
-        ctx = RunContext(config, catalog, territory, IndicatorTable(territory.codes), scratch)
+        providers = {name: p for theme in THEMES for name, p in theme.provides.items()}
+        ctx = RunContext(
+            config,
+            catalog,
+            territory,
+            IndicatorTable(territory.codes),
+            scratch,
+            results=Results(providers),
+        )
+        for theme in THEMES:
+            ctx.maps.declare(theme.name, theme.title, theme.group or theme.title)
         start = time.perf_counter()
-        for step in available_steps():
-            if step.name != "mappe":
-                step.run(ctx)
+        for theme in THEMES:
+            if theme.name != "mappe":
+                theme.run(ctx)
         print(f"indicators (all themes): {time.perf_counter() - start:.1f} s")
         out = Path(tmp) / "maps"
         (out / "comuni").mkdir(parents=True)
@@ -47,7 +59,7 @@ def main() -> None:
         data = render.prepare(
             ctx.table.frame, ctx.table.columns, groups, territory.comuni, ctx.maps, catalog, "it"
         )
-        render.copy_assets(out / "lib")
+        shutil.copytree(render.VENDOR, out / "lib")
         for theme in ctx.maps.themes():
             render.theme_page(data, theme).save(str(out / f"{theme}.html"))
         render.overview_page(data).save(str(out / "index.html"))

@@ -1,8 +1,154 @@
 """territorio: territorial-planning toolkit for the Città metropolitana di Milano.
 
-The library reads the official layers through a checked catalogue (:mod:`territorio.catalog`),
-builds the territory model (:mod:`territorio.territory`), computes indicators per comune keyed
-by the ISTAT code ``pro_com_t`` and writes them with their sources (:mod:`territorio.pipeline`).
+``import territorio as tt`` gives, in one flat namespace:
+
+- **data**: :class:`Catalog` (checked layer mirror), :func:`load_territory`,
+  :func:`load_config`, the ``load_*`` loaders and the ``read_*`` readers of user files,
+  :mod:`territorio.datasets` (a tiny territory built in code);
+- **indicators**, pure functions over GeoDataFrames / Series / arrays keyed by ``pro_com_t``:
+  land monitoring and zonal statistics, fibre reach, 5G coverage and siting, access times
+  and shares, service counts and proximity, rates per area and per resident;
+- **shared building blocks**: :func:`assign_comune` (the one point-in-comune rule),
+  :class:`PopulationGrid` (the one population model), :class:`ArrayRaster`;
+- **the pipeline**: :func:`run_pipeline` (what ``territorio run`` does).
+
+Examples
+--------
+>>> import territorio as tt
+>>> territory = tt.datasets.synthetic_territory()
+>>> density = tt.population_density(
+...     territory.population(), territory.comuni.set_index("pro_com_t")["superficie_km2"]
+... )
+>>> density.round(0).tolist()[:3]
+[1100.0, 2200.0, 3300.0]
 """
 
-__version__ = "0.1.0"
+from territorio import datasets
+from territorio._version import __version__
+from territorio.access.analysis import access_to_nodes, build_stations
+from territorio.access.analysis import comune_indicators as access_shares
+from territorio.catalog import Catalog
+from territorio.config import default_config_toml, load_config
+from territorio.digital.analysis import CoverageResult, choose_sites, coverage_5g, five_g_sites
+from territorio.digital.coverage import covered_area
+from territorio.digital.fibre import agcom_indicators as fibre_reach
+from territorio.digital.fibre import bul_status, fibre_priority
+from territorio.digital.fibre import validate_agreements as check_fibre_agreements
+from territorio.digital.siting import GREEDY_GUARANTEE, SitingResult, greedy_siting
+from territorio.errors import TerritorioError
+from territorio.indicators import Column, IndicatorTable, Ratio
+from territorio.land.monitoring import group_series as land_series_by_group
+from territorio.land.monitoring import monitoring_indicators as land_monitoring
+from territorio.land.monitoring import period_flows as land_flows
+from territorio.land.monitoring import stock_series as land_series
+from territorio.land.thresholds import Thresholds
+from territorio.land.thresholds import check_thresholds as check_ptm_thresholds
+from territorio.loaders import (
+    load_access,
+    load_area_comuni,
+    load_candidates,
+    load_population_grid,
+    load_stations,
+    load_street_network,
+    load_territory,
+)
+from territorio.network.engine import nearest_source
+from territorio.network.times import AccessResult
+from territorio.outputs import write_italian_csv
+from territorio.population import PopulationGrid, raster_population_grid, uniform_population_grid
+from territorio.rates import per_residents, population_density
+from territorio.readers import (
+    open_raster,
+    read_ambiti,
+    read_candidates,
+    read_community_points,
+    read_indicators,
+    read_park,
+    read_register,
+)
+from territorio.runner import RunResult, run_pipeline
+from territorio.scripting import format_number, run_script
+from territorio.services.facilities import count_per_comune
+from territorio.services.facilities import locate as locate_points
+from territorio.services.facilities import pnrr_counts as pnrr_health_counts
+from territorio.services.facilities import students as school_pupils
+from territorio.services.park import park_by_comune
+from territorio.services.proximity import residents_within
+from territorio.services.proximity import to_nearest_node as time_to_nearest_node
+from territorio.spatial import assign_comune
+from territorio.territory import Group, Territory, build_territory
+from territorio.zonal import ArrayRaster, ConsumedRule, zonal_consumed, zonal_sum
+
+__all__ = [
+    "GREEDY_GUARANTEE",
+    "AccessResult",
+    "ArrayRaster",
+    "Catalog",
+    "Column",
+    "ConsumedRule",
+    "CoverageResult",
+    "Group",
+    "IndicatorTable",
+    "PopulationGrid",
+    "Ratio",
+    "RunResult",
+    "SitingResult",
+    "TerritorioError",
+    "Territory",
+    "Thresholds",
+    "__version__",
+    "access_shares",
+    "access_to_nodes",
+    "assign_comune",
+    "build_stations",
+    "build_territory",
+    "bul_status",
+    "check_fibre_agreements",
+    "check_ptm_thresholds",
+    "choose_sites",
+    "count_per_comune",
+    "coverage_5g",
+    "covered_area",
+    "datasets",
+    "default_config_toml",
+    "fibre_priority",
+    "fibre_reach",
+    "five_g_sites",
+    "format_number",
+    "greedy_siting",
+    "land_flows",
+    "land_monitoring",
+    "land_series",
+    "land_series_by_group",
+    "load_access",
+    "load_area_comuni",
+    "load_candidates",
+    "load_config",
+    "load_population_grid",
+    "load_stations",
+    "load_street_network",
+    "load_territory",
+    "locate_points",
+    "nearest_source",
+    "open_raster",
+    "park_by_comune",
+    "per_residents",
+    "pnrr_health_counts",
+    "population_density",
+    "raster_population_grid",
+    "read_ambiti",
+    "read_candidates",
+    "read_community_points",
+    "read_indicators",
+    "read_park",
+    "read_register",
+    "residents_within",
+    "run_pipeline",
+    "run_script",
+    "school_pupils",
+    "time_to_nearest_node",
+    "uniform_population_grid",
+    "write_italian_csv",
+    "zonal_consumed",
+    "zonal_sum",
+]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from territorio.codes import normalise_istat_code
 from territorio.errors import ConfigError
 
 BUILTIN_AREAS_FILE = Path(__file__).with_name("aree.toml")
+"""Areas shipped with territorio, read by :func:`territorio.readers.builtin_areas`."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,3 @@ def parse_areas(data: dict, *, source: Path | str) -> dict[str, Area]:
             codes.append(code)
         areas[area_id] = Area(area_id, str(spec["name"]), tuple(codes), str(spec.get("source", "")))
     return areas
-
-
-def builtin_areas() -> dict[str, Area]:
-    """Areas shipped with territorio (``territorio/aree.toml``), e.g. the ITI SOM."""
-    data = tomllib.loads(BUILTIN_AREAS_FILE.read_text(encoding="utf-8"))
-    return parse_areas(data.get("areas", {}), source=BUILTIN_AREAS_FILE)

@@ -1,17 +1,17 @@
 """The layer catalogue: find, verify and read the layers described in ``layers/``.
 
 >>> from territorio.catalog import Catalog
->>> catalog = Catalog()                      # mirror from TERRITORIO_DATA or ../shared/data
->>> comuni = catalog.read("cmm_comuni")      # GeoDataFrame in EPSG:32632, key pro_com_t
+>>> catalog = Catalog()  # mirror from TERRITORIO_DATA or ../shared/data
+>>> comuni = catalog.read("cmm_comuni")  # GeoDataFrame in EPSG:32632, key pro_com_t
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import hashlib
 import shutil
 import tempfile
+import tomllib
 import urllib.request
 import warnings
 from collections.abc import Callable, Mapping
@@ -21,6 +21,7 @@ from typing import Any
 
 from territorio.errors import (
     ChecksumMismatchError,
+    ConfigError,
     CountMismatchWarning,
     LayerNotAvailableError,
     MirrorNotFoundError,
@@ -29,10 +30,11 @@ from territorio.errors import (
     UnknownLayerError,
     UnreadableFileError,
 )
-from territorio.manifest import Manifest, load_manifests
+from territorio.manifest import Manifest, parse_manifest
 from territorio.mirror import MirrorLocation, catalogue_dir, resolve_mirror, user_cache_dir
 from territorio.readers import (
     Expectation,
+    file_sha256,
     open_raster,
     read_gtfs,
     read_json,
@@ -49,6 +51,28 @@ _READERS: dict[str, Callable[[Path, Expectation], Any]] = {
     "network": read_network,
     "raster": open_raster,
 }
+
+
+def load_manifests(directory: Path) -> dict[str, Manifest]:
+    """Read every ``*.toml`` manifest below ``directory``, keyed by id, sorted by id.
+
+    Raises
+    ------
+    ConfigError
+        If two manifests share an id, or one is malformed.
+    """
+    manifests: dict[str, Manifest] = {}
+    for path in sorted(directory.rglob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(path, "manifest", f"cannot read TOML: {exc}") from exc
+        manifest = parse_manifest(data, path)
+        if manifest.id in manifests:
+            other = manifests[manifest.id].manifest_file
+            raise ConfigError(path, "id", f"id {manifest.id!r} already used by {other}")
+        manifests[manifest.id] = manifest
+    return dict(sorted(manifests.items()))
 
 
 @dataclass(frozen=True)
@@ -93,6 +117,16 @@ class Catalog:
         User files replacing layers, ``{layer_id: path}``; they must have the same schema.
     verify
         Check sha256 of mirror files before reading (default ``True``).
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> catalog = tt.Catalog()  # mirror from --data, TERRITORIO_DATA or ../shared/data
+    >>> catalog.manifest("cmm_comuni").expected_count, catalog.manifest("cmm_comuni").status
+    (133, 'real')
+    >>> comuni = catalog.read("cmm_comuni")  # sha256 checked, reprojected to EPSG:32632
+    >>> len(comuni), comuni.crs.to_epsg()
+    (133, 32632)
     """
 
     def __init__(
@@ -115,6 +149,12 @@ class Catalog:
         self._verified: dict[tuple[Path, int, int], str] = {}
         self._read: dict[str, Any] = {}
         self.used: dict[str, Path] = {}
+
+    @classmethod
+    def from_config(cls, config: Any) -> Catalog:
+        """The catalogue of a run config: its ``[data]`` mirror and checksum rule, its layers."""
+        data = config["data"]
+        return cls(data.mirror or None, overrides=config.layers, verify=data.verify_checksums)
 
     # -- lookup ---------------------------------------------------------------------------
     def ids(self) -> list[str]:
@@ -179,11 +219,7 @@ class Catalog:
         stat = path.stat()
         key = (path.resolve(), stat.st_size, stat.st_mtime_ns)
         if key not in self._verified:
-            digest = hashlib.sha256()
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-            self._verified[key] = digest.hexdigest()
+            self._verified[key] = file_sha256(path)
         return self._verified[key]
 
     def verify_checksum(self, layer_id: str) -> Path:

@@ -178,8 +178,8 @@ def info(
     lang: LangOption = "it",
 ) -> None:
     """A short profile of one comune."""
+    from territorio.loaders import load_territory
     from territorio.profile import comune_profile, render_profile
-    from territorio.territory import load_territory
 
     territory = load_territory(Catalog(data), areas={})
     for line in render_profile(comune_profile(territory, comune), lang or "it"):
@@ -197,7 +197,7 @@ def run(
     lang: LangOption = None,
 ) -> None:
     """Run every step and write indicatori_comuni.csv, its dictionary and the area aggregates."""
-    from territorio.pipeline import run_pipeline
+    from territorio.runner import run_pipeline
 
     cfg = _prepare_config(config, data, lang)
     cfg.layers.update({k: v.resolve() for k, v in _overrides(layer).items()})
@@ -231,7 +231,7 @@ def land(
     """Land-consumption indicators, series, charts and the PTM check, written to --out."""
     if ctx.invoked_subcommand is not None:
         return
-    from territorio.pipeline import run_pipeline
+    from territorio.runner import run_pipeline
 
     cfg = _prepare_config(config, data, lang)
     land_cfg = cfg["land"]
@@ -257,11 +257,13 @@ def land_template(
     ),
 ) -> None:
     """Write the empty CSV template of the PGT transformation areas (ambiti)."""
+    import shutil
+
     from territorio.land.thresholds import TEMPLATE_FILE
 
     if out_file.exists():
         raise TerritorioError(f"{out_file} exists; choose another name")
-    out_file.write_text(TEMPLATE_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copyfile(TEMPLATE_FILE, out_file)
     out.print(f"written {out_file}: one row per comune and funzione (residenziale/altro)")
 
 
@@ -291,7 +293,7 @@ def digital(
     """Fibre indicators and ranking, 5G coverage (register or school scenario), siting."""
     if ctx.invoked_subcommand is not None:
         return
-    from territorio.pipeline import run_pipeline
+    from territorio.runner import run_pipeline
 
     cfg = _prepare_config(config, data, lang)
     if sites:
@@ -321,27 +323,29 @@ def digital_coverage(
     import geopandas as gpd
 
     from territorio.digital import analysis
+    from territorio.loaders import load_register
     from territorio.outputs import OutputSet
+    from territorio.steps.digitale import coverage_of
 
     cfg, catalog, territory = _load(config, data)
     dcfg = cfg["digital"]
-    register = analysis.load_register(catalog, territory, dcfg, sites)
-    five_g = analysis.five_g_sites(register, dcfg)
+    register = load_register(catalog, territory, dcfg, sites)
+    five_g = analysis.five_g_sites(register, dcfg.coverage_technologies, dcfg.coverage_states)
     if radius is not None:
         if not radius > 0:
             raise typer.BadParameter("must be > 0", param_hint="--radius")
         five_g = five_g.assign(raggio_m=radius)
     raster = _population_raster(cfg, population_raster)
-    result = analysis.coverage_for(territory, five_g, dcfg, raster)
+    result = coverage_of(territory, five_g, raster)
     table = result.table.reset_index()[["pro_com_t", *analysis.COVERAGE_COLUMNS]]
     table["comune"] = territory.comuni["comune"].to_numpy()
     table["ponderazione_popolazione"] = result.weighting
     with OutputSet(out_dir) as outputs:
-        table.to_csv(outputs.path("copertura_5g_comuni.csv"), index=False, float_format="%.10g")
-        layers = outputs.path("copertura_5g.gpkg")
-        gpd.GeoDataFrame(five_g, crs=five_g.crs).to_file(layers, layer="siti", driver="GPKG")
+        outputs.write_csv("copertura_5g_comuni.csv", table)
+        layers = {"siti": gpd.GeoDataFrame(five_g, crs=five_g.crs)}
         if not result.layer.empty:
-            result.layer.to_file(layers, layer="copertura", driver="GPKG")
+            layers["copertura"] = result.layer
+        outputs.write_layers("copertura_5g.gpkg", layers)
     pop = territory.population()
     covered = table["popolazione_coperta"].sum()
     out.print(
@@ -370,23 +374,24 @@ def digital_siting(
 ) -> None:
     """Choose k new sites (greedy max coverage, ≥ 1 − 1/e of optimal) given existing sites."""
     from territorio.digital import analysis
+    from territorio.loaders import load_candidates, load_register
     from territorio.outputs import OutputSet
+    from territorio.steps.digitale import siting_of
 
     cfg, catalog, territory = _load(config, data)
     dcfg = cfg["digital"]
     dcfg.new_site_radius_m = radius
     _revalidate(cfg, "digital")
-    existing = analysis.load_register(catalog, territory, dcfg, sites)
-    existing = analysis.five_g_sites(existing, dcfg) if existing is not None else None
-    pool = analysis.candidate_sites(catalog, territory, dcfg, candidates)
+    existing = load_register(catalog, territory, dcfg, sites)
+    if existing is not None:
+        existing = analysis.five_g_sites(existing, dcfg.coverage_technologies, dcfg.coverage_states)
+    pool = load_candidates(catalog, territory, dcfg, candidates)
     raster = _population_raster(cfg, population_raster)
-    result = analysis.siting(territory, pool, k, dcfg, existing, raster)
+    result = siting_of(territory, pool, k, dcfg, existing, raster)
     with OutputSet(out_dir) as outputs:
-        result.chosen.drop(columns="geometry").to_csv(
-            outputs.path("siting_siti_scelti.csv"), index=False, float_format="%.10g"
-        )
-        result.curve.to_csv(outputs.path("siting_curva.csv"), index=False, float_format="%.10g")
-        result.chosen.to_file(outputs.path("siting_siti_scelti.gpkg"), driver="GPKG")
+        outputs.write_csv("siting_siti_scelti.csv", result.chosen.drop(columns="geometry"))
+        outputs.write_csv("siting_curva.csv", result.curve)
+        outputs.write_layers("siting_siti_scelti.gpkg", {"siting_siti_scelti": result.chosen})
     for _, row in result.chosen.iterrows():
         out.print(
             f"{row['ordine']:>3}  {escape(str(row['nome']))[:40]:<40} "
@@ -408,17 +413,16 @@ def access(
     data: DataOption = None,
 ) -> None:
     """Walking/cycling times to interchange nodes: accessibilita.gpkg, tempi_viaggio.tif, CSV."""
-    from territorio.access.analysis import run_access
-    from territorio.access.outputs import write_access_outputs
+    from territorio.loaders import load_access
     from territorio.outputs import OutputSet
-    from territorio.steps.mobilita import SOURCES
+    from territorio.steps.mobilita import SOURCES, write_access
 
     cfg, catalog, territory = _load(config, data)
     acfg = cfg["access"]
     if network:
         acfg.network = str(network.resolve())
     with err.status("territorio access") as status:
-        result = run_access(
+        result = load_access(
             catalog,
             territory,
             acfg,
@@ -429,10 +433,10 @@ def access(
         with OutputSet(out_dir) as outputs:
             codes = territory.comuni["pro_com_t"].to_numpy()
             attribution = "; ".join(catalog.attributions("it", list(SOURCES)))
-            layers = write_access_outputs(result, acfg, codes, outputs, "", attribution)
+            layers = write_access(outputs, "", result, acfg, codes, attribution)
             table = result.indicators.reset_index()
             table.insert(1, "comune", territory.comuni["comune"].to_numpy())
-            table.to_csv(outputs.path("accesso_comuni.csv"), index=False, float_format="%.10g")
+            outputs.write_csv("accesso_comuni.csv", table)
     for layer, frame in layers.items():
         out.print(f"  {layer}: {len(frame):,}", highlight=False)
     _print_written(outputs.written, cfg.lang)
@@ -455,7 +459,7 @@ def services(
     lang: LangOption = None,
 ) -> None:
     """Schools, hospitals, pharmacies, PNRR community health and the Parco Sud, per comune."""
-    from territorio.pipeline import run_pipeline
+    from territorio.runner import run_pipeline
 
     cfg = _prepare_config(config, data, lang)
     if park:
@@ -478,7 +482,7 @@ def maps(
     lang: LangOption = None,
 ) -> None:
     """Thematic maps, index.html and the atlas of the comuni (computes the indicators first)."""
-    from territorio.pipeline import run_pipeline
+    from territorio.runner import run_pipeline
 
     cfg = _prepare_config(config, data, lang)
     cfg["run"].steps = []  # every step: the maps draw what each theme computes
@@ -497,7 +501,7 @@ def qgis(
     data: DataOption = None,
 ) -> None:
     """territorio.gpkg (styled, with sources) and territorio.qgz, with every theme's layers."""
-    from territorio.pipeline import run_pipeline
+    from territorio.runner import run_pipeline
 
     cfg = _prepare_config(config, data, None)
     cfg["run"].steps = []  # every step: the project holds every theme
@@ -510,7 +514,7 @@ def qgis(
 
 def _load(config: Path | None, data: Path | None):
     """Config, catalogue (mirror and user files of the config) and territory of a command."""
-    from territorio.territory import load_territory
+    from territorio.loaders import load_territory
 
     cfg = _prepare_config(config, data, None)
     catalog = Catalog(cfg["data"].mirror or None, overrides=cfg.layers)
@@ -565,9 +569,6 @@ def _report(result, lang: str) -> None:
 @app.command("config")
 def config_cmd() -> None:
     """Print a complete run config with every default, to copy and edit."""
-    import territorio.pipeline as pipeline
-
-    pipeline.available_steps()  # theme sections register with their step modules
     sys.stdout.write(default_config_toml())
 
 

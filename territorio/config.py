@@ -1,269 +1,70 @@
-"""The run configuration: one TOML file holding every parameter a planner may change.
+"""The run configuration file: every section of the base and of each registered theme.
 
-Each theme declares its section as a dataclass registered with :func:`section`; every field
-carries its documentation in ``metadata["doc"]``, from which ``territorio config`` prints a
-commented default file. Unknown sections or keys and wrong types are reported with the file
-and the key.
+The sections come from :mod:`territorio.settings` (base) and from the theme registry
+:mod:`territorio.themes`, listed explicitly, so :func:`default_config_toml` is complete
+whatever was imported before.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
-import tomllib
-import typing
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from territorio.areas import Area, builtin_areas, parse_areas
-from territorio.errors import ConfigError
-
-SECTIONS: dict[str, type] = {}
-"""Registered config sections, by TOML table name."""
-
-LANGS = ("it", "en")
+from territorio.pipeline import Theme
+from territorio.readers import builtin_areas, read_toml
+from territorio.settings import BASE_SECTIONS, RunConfig, config_toml, parse_config
+from territorio.themes import THEMES
 
 
-def section(name: str):
-    """Register a dataclass as the ``[name]`` section of the run config."""
-
-    def register(cls: type) -> type:
-        SECTIONS[name] = cls
-        return cls
-
-    return register
-
-
-def doc(text: str, default: Any = dataclasses.MISSING, *, factory: Any = None) -> Any:
-    """A dataclass field with its documentation (shown by ``territorio config``)."""
-    if factory is not None:
-        return field(default_factory=factory, metadata={"doc": text})
-    return field(default=default, metadata={"doc": text})
+def sections(themes: Sequence[Theme] = THEMES) -> dict[str, type]:
+    """Every config section by TOML table name: the base ones, then each theme's."""
+    out = dict(BASE_SECTIONS)
+    for theme in themes:
+        if theme.config is not None:
+            name, cls = theme.config
+            out[name] = cls
+    return out
 
 
-@section("data")
-@dataclass
-class DataConfig:
-    """Where the layers are read from."""
+def load_config(path: Path | str | None = None, themes: Sequence[Theme] = THEMES) -> RunConfig:
+    """Read and validate a run config; with no path, the documented defaults.
 
-    mirror: str = doc("Layer mirror directory; empty = TERRITORIO_DATA, then ../shared/data.", "")
-    verify_checksums: bool = doc("Check each mirror file's sha256 against its manifest.", True)
-
-
-@section("output")
-@dataclass
-class OutputConfig:
-    """Where and in which language outputs are written."""
-
-    directory: str = doc("Output directory (relative to the working directory).", "maps")
-    lang: str = doc("Language of reports and maps: it or en.", "it")
-
-    def __post_init__(self) -> None:
-        if self.lang not in LANGS:
-            raise ValueError(f"lang must be one of {LANGS}, got {self.lang!r}")
-
-
-@section("run")
-@dataclass
-class RunSection:
-    """Which steps `territorio run` executes."""
-
-    steps: list[str] = doc("Steps to run, in order; empty = every available step.", factory=list)
-
-
-@section("territory")
-@dataclass
-class TerritoryConfig:
-    """The territory model."""
-
-    population_years: list[int] = doc(
-        "Population years written to the indicator table; empty = every year in the data.",
-        factory=list,
-    )
-
-
-@dataclass
-class RunConfig:
-    """A parsed, validated run configuration.
-
-    Attributes
+    Parameters
     ----------
     path
-        The file it was read from, if any.
-    sections
-        One dataclass instance per registered section.
-    layers
-        User files replacing catalogue layers, ``{layer_id: path}`` (paths resolved against
-        the config file's folder).
-    areas
-        Custom areas: the built-in ones plus those of the file.
-    base_dir
-        Folder against which relative paths of the config are resolved.
-    """
-
-    path: Path | None
-    sections: dict[str, Any]
-    layers: dict[str, Path] = field(default_factory=dict)
-    areas: dict[str, Area] = field(default_factory=dict)
-    base_dir: Path = field(default_factory=Path.cwd)
-
-    def resolve(self, path: str | Path) -> Path:
-        """A path of the config, relative to the config file's folder."""
-        path = Path(path).expanduser()
-        return path if path.is_absolute() else (self.base_dir / path).resolve()
-
-    def __getitem__(self, name: str) -> Any:
-        return self.sections[name]
-
-    @property
-    def lang(self) -> str:
-        """Output language."""
-        return self.sections["output"].lang
-
-
-def load_config(path: Path | str | None = None) -> RunConfig:
-    """Read and validate a run config; with no path, the documented defaults.
+        The TOML file; ``None`` gives every default.
+    themes
+        The theme registry whose sections the file may hold (default
+        :data:`territorio.themes.THEMES`).
 
     Raises
     ------
     ConfigError
         Naming the file and the key for unknown sections or keys, wrong types, bad values.
+
+    Examples
+    --------
+    >>> cfg = load_config()
+    >>> cfg["access"].walk_speed_kmh
+    4.5
     """
-    from territorio.pipeline import available_steps
-
-    available_steps()  # theme sections register when their step modules are imported
-    source: Path | str = Path(path) if path else "<defaults>"
-    data: dict[str, Any] = {}
-    if path:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(source, "file", "config file not found") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(source, "file", f"not valid TOML: {exc}") from None
-    base = Path(path).resolve().parent if path else Path.cwd().resolve()
-    known = [*SECTIONS, "layers", "areas"]
-    for name in data:
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f" (did you mean [{close[0]}]?)" if close else ""
-            raise ConfigError(source, name, f"unknown section{hint}; known: {', '.join(known)}")
-    sections = {
-        name: _build_section(cls, data.get(name, {}), name, source)
-        for name, cls in SECTIONS.items()
-    }
-    layers = {}
-    for layer_id, file in (data.get("layers") or {}).items():
-        if not isinstance(file, str) or not file:
-            raise ConfigError(source, f"layers.{layer_id}", "must be a path string")
-        layers[layer_id] = (base / file).resolve() if not Path(file).is_absolute() else Path(file)
-    areas = builtin_areas()
-    areas.update(parse_areas(data.get("areas") or {}, source=source))
-    return RunConfig(Path(path) if path else None, sections, layers, areas, base)
-
-
-def _build_section(cls: type, values: Any, name: str, source: Path | str) -> Any:
-    if not isinstance(values, dict):
-        raise ConfigError(source, name, "must be a table")
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    for key, value in values.items():
-        if key not in fields:
-            close = difflib.get_close_matches(key, list(fields), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ConfigError(
-                source, name, f"unknown key {key!r}{hint}; known: {', '.join(fields)}"
-            )
-        if not _type_ok(value, hints[key]):
-            raise ConfigError(
-                source, f"{name}.{key}", f"expected {_type_name(hints[key])}, got {value!r}"
-            )
-    try:
-        return cls(**values)
-    except ValueError as exc:
-        raise ConfigError(source, name, str(exc)) from None
-
-
-def _type_ok(value: Any, hint: Any) -> bool:
-    origin = typing.get_origin(hint)
-    if origin is list:
-        (item,) = typing.get_args(hint)
-        return isinstance(value, list) and all(_type_ok(v, item) for v in value)
-    if origin is dict:
-        key_type, item = typing.get_args(hint)
-        return isinstance(value, dict) and all(
-            _type_ok(k, key_type) and _type_ok(v, item) for k, v in value.items()
-        )
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        return any(_type_ok(value, arg) for arg in typing.get_args(hint))
-    if hint is type(None):
-        return value is None
-    if hint is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, hint)
-
-
-def _type_name(hint: Any) -> str:
-    origin = typing.get_origin(hint)
-    if origin is list:
-        return f"a list of {_type_name(typing.get_args(hint)[0])}"
-    if origin is dict:
-        return f"a table of {_type_name(typing.get_args(hint)[1])}"
-    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(
-        hint, str(hint)
+    if path is None:
+        return parse_config({}, sections(themes), areas=builtin_areas())
+    path = Path(path)
+    data = read_toml(path)
+    return parse_config(
+        data, sections(themes), source=path, base=path.resolve().parent, areas=builtin_areas()
     )
 
 
-def default_config_toml() -> str:
-    """A complete, commented config file with every default (``territorio config``)."""
-    lines = [
-        "# territorio run configuration. Every key is optional; the values shown are the",
-        "# defaults. Use it with: territorio run --config this-file.toml",
-        "",
-    ]
-    for name, cls in SECTIONS.items():
-        lines.append(f"# {(cls.__doc__ or '').strip().splitlines()[0]}")
-        lines.append(f"[{name}]")
-        for f in dataclasses.fields(cls):
-            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-            lines.append(f"# {f.metadata.get('doc', '')}")
-            lines.append(f"{f.name} = {_toml_value(default)}")
-        lines.append("")
-    lines += [
-        "# User files replacing catalogue layers (same schema; see `territorio layers`).",
-        "# Template-only layers (cmm_siti_5g, cmm_accordi_fibra) are read only from here.",
-        "[layers]",
-        '# cmm_siti_5g = "registro_siti_5g.csv"',
-        "",
-        "# Custom areas of comuni by ISTAT code, across provinces; aggregated in every output.",
-        "# The ITI 'SOM - Sud Ovest Milano' (id som) is built in.",
-        "# [areas.my_area]",
-        '# name = "My area"',
-        '# codes = ["015146", "015077"]',
-        "",
-    ]
-    return "\n".join(lines)
+def default_config_toml(themes: Sequence[Theme] = THEMES) -> str:
+    """A complete, commented config file with every default (``territorio config``).
 
-
-def _toml_key(key: str) -> str:
-    bare = key.replace("_", "").replace("-", "").isalnum() and key.isascii()
-    return key if bare else _toml_value(key)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return (
-            "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
-        )
-    raise TypeError(f"cannot write {value!r} as TOML")
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> text = tt.default_config_toml()
+    >>> [line for line in text.splitlines() if line.startswith("[")][:5]
+    ['[data]', '[output]', '[run]', '[territory]', '[land]']
+    """
+    return config_toml(sections(themes))

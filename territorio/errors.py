@@ -11,7 +11,17 @@ from pathlib import Path
 
 
 class TerritorioError(Exception):
-    """Base class of every error raised on purpose by territorio."""
+    """Base class of every error raised on purpose by territorio.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> try:
+    ...     tt.datasets.synthetic_territory().lookup("Atlantide")
+    ... except tt.TerritorioError as exc:
+    ...     print(exc)
+    no comune of the CMM matches 'Atlantide'.
+    """
 
 
 class UnknownLayerError(TerritorioError, KeyError):

@@ -16,7 +16,15 @@ from territorio.territory import Group
 
 @dataclass(frozen=True)
 class Ratio:
-    """Aggregate as ``factor * sum(numerator) / sum(denominator)`` over the group."""
+    """Aggregate as ``factor * sum(numerator) / sum(denominator)`` over the group.
+
+    Examples
+    --------
+    >>> Ratio(
+    ...     "famiglie_ftth", "famiglie_residenti", 100.0
+    ... )  # 100 · Σ FTTH / Σ families over a group
+    Ratio(numerator='famiglie_ftth', denominator='famiglie_residenti', factor=100.0)
+    """
 
     numerator: str
     denominator: str
@@ -40,6 +48,18 @@ class Column:
     aggregate
         How the value is aggregated over a group: ``"sum"``, ``"none"`` (not aggregated),
         ``"count_true"`` (number of members where true), or a :class:`Ratio`.
+
+    Examples
+    --------
+    >>> column = Column(
+    ...     "farmacie",
+    ...     "n.",
+    ...     {"it": "Farmacie nel comune", "en": "Pharmacies"},
+    ...     ("farmacie",),
+    ...     "sum",
+    ... )
+    >>> column.text("en"), column.text("fr")  # Italian when a language is missing
+    ('Pharmacies', 'Farmacie nel comune')
     """
 
     name: str
@@ -60,6 +80,37 @@ class IndicatorTable:
     ----------
     codes
         The ISTAT codes of the comuni, in output order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = IndicatorTable(["015001", "015002"])
+    >>> table.add(
+    ...     pd.DataFrame(
+    ...         {"farmacie": [2, 1], "popolazione": [1000, 9000]}, index=["015001", "015002"]
+    ...     ),
+    ...     [
+    ...         Column("farmacie", "n.", {"it": "Farmacie"}, (), "sum"),
+    ...         Column("popolazione", "ab.", {"it": "Residenti"}, (), "sum"),
+    ...     ],
+    ... )
+    >>> table.add(
+    ...     pd.DataFrame({"farmacie_10k": [20.0, 1.111]}, index=["015001", "015002"]),
+    ...     [
+    ...         Column(
+    ...             "farmacie_10k",
+    ...             "per 10 000",
+    ...             {"it": "Farmacie ogni 10 000"},
+    ...             (),
+    ...             Ratio("farmacie", "popolazione", 1e4),
+    ...         )
+    ...     ],
+    ... )
+    >>> from territorio.territory import Group
+    >>> table.aggregate([Group("all", "cmm", "Tutti", ("015001", "015002"))])[
+    ...     ["farmacie", "farmacie_10k"]
+    ... ].values.tolist()
+    [[3.0, 3.0]]
     """
 
     def __init__(self, codes: Sequence[str]) -> None:
@@ -142,7 +193,3 @@ class IndicatorTable:
                     row[name] = rule.factor * num / den if den else np.nan
             rows.append(row)
         return pd.DataFrame(rows)
-
-    def aggregated_columns(self) -> list[Column]:
-        """Columns that appear in the aggregate table."""
-        return [c for c in self.columns.values() if c.aggregate != "none"]

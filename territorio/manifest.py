@@ -6,7 +6,6 @@ its date, CRS, key column, expected feature count, sha256 and caveats.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,18 +114,15 @@ _REQUIRED = (
 )
 
 
-def load_manifest(path: Path) -> Manifest:
-    """Read and check one manifest file.
+def parse_manifest(data: dict, path: Path) -> Manifest:
+    """Check one manifest's TOML data (read from ``path``, named in errors).
 
     Raises
     ------
     ConfigError
         If a required key is missing or a value is out of its allowed set.
     """
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(path, "manifest", f"cannot read TOML: {exc}") from exc
+    data = dict(data)
     missing = [key for key in _REQUIRED if key not in data]
     if missing:
         raise ConfigError(path, "manifest", f"missing key(s): {', '.join(missing)}")
@@ -148,21 +144,3 @@ def load_manifest(path: Path) -> Manifest:
     if data["bbox"] and len(data["bbox"]) != 4:
         raise ConfigError(path, "bbox", "must be [min_lon, min_lat, max_lon, max_lat]")
     return Manifest(**data, manifest_file=path)
-
-
-def load_manifests(directory: Path) -> dict[str, Manifest]:
-    """Read every ``*.toml`` manifest below ``directory``, keyed by id, sorted by id.
-
-    Raises
-    ------
-    ConfigError
-        If two manifests share an id, or one is malformed.
-    """
-    manifests: dict[str, Manifest] = {}
-    for path in sorted(directory.rglob("*.toml")):
-        manifest = load_manifest(path)
-        if manifest.id in manifests:
-            other = manifests[manifest.id].manifest_file
-            raise ConfigError(path, "id", f"id {manifest.id!r} already used by {other}")
-        manifests[manifest.id] = manifest
-    return dict(sorted(manifests.items()))

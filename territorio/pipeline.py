@@ -1,28 +1,29 @@
-"""`territorio run` as a pipeline of steps that each theme plugs into.
+"""What a pipeline step works with: the run context, typed results, the theme record.
 
-A step is a function ``run(ctx)`` registered with :func:`register_step`. It reads layers
-through ``ctx.catalog``, computes indicators with pure functions, adds documented columns to
-``ctx.table``, may write extra files through ``ctx.outputs`` and records what it lacks in
-``ctx.notes``. All outputs of a run are committed together or not at all.
+A theme is one :class:`Theme` record — its step, its config section, the results it can
+compute for other steps — listed once in :mod:`territorio.themes`. A step reads layers
+through ``ctx.catalog``, computes indicators with the pure functions of its theme, adds
+documented columns to ``ctx.table``, writes extra files through ``ctx.outputs`` and records
+what it lacks in ``ctx.notes``. Steps hand results on through ``ctx.results`` by name and type,
+never by importing each other's themes. Running the steps is :mod:`territorio.runner`.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from territorio.catalog import Catalog
-from territorio.config import RunConfig
-from territorio.errors import ConfigError
+from territorio.errors import TerritorioError
 from territorio.i18n import pick
 from territorio.indicators import IndicatorTable
+from territorio.mapspec import MapContent
 from territorio.outputs import OutputSet
-from territorio.territory import Territory, load_territory
-from territorio.webmap.content import MapContent
+from territorio.settings import RunConfig
+from territorio.territory import Territory
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,49 @@ class Note:
         return pick(self.text, lang)
 
 
+class Results:
+    """Results that steps hand on to later steps, by name, checked by type.
+
+    A result is either put by the step that computed it, or computed on first request by the
+    provider a theme declares for it (so a step can need another theme's result even when
+    that theme's step does not run, without importing it).
+    """
+
+    def __init__(self, providers: dict[str, Callable[[RunContext], Any]] | None = None) -> None:
+        self._values: dict[str, Any] = {}
+        self._providers = dict(providers or {})
+
+    def put(self, name: str, value: Any) -> None:
+        """Record ``value`` under ``name``."""
+        self._values[name] = value
+
+    def find(self, name: str, kind: type[T]) -> T | None:
+        """The result ``name`` if some step put it, else ``None`` (never computed here)."""
+        value = self._values.get(name)
+        return _checked(name, value, kind) if value is not None else None
+
+    def need(self, name: str, kind: type[T], ctx: RunContext) -> T:
+        """The result ``name``: put by a step, or computed now by its provider.
+
+        Raises
+        ------
+        TerritorioError
+            If no step put it and no theme provides it.
+        """
+        if name not in self._values:
+            provider = self._providers.get(name)
+            if provider is None:
+                raise TerritorioError(f"no step provides the result {name!r}")
+            self._values[name] = provider(ctx)
+        return _checked(name, self._values[name], kind)
+
+
+def _checked(name: str, value: Any, kind: type[T]) -> T:
+    if not isinstance(value, kind):
+        raise TypeError(f"result {name!r} is a {type(value).__name__}, not a {kind.__name__}")
+    return value
+
+
 @dataclass
 class RunContext:
     """What a step works with."""
@@ -48,7 +92,7 @@ class RunContext:
     outputs: OutputSet
     notes: list[Note] = field(default_factory=list)
     progress: Callable[[str], None] | None = None
-    shared: dict[str, Any] = field(default_factory=dict)  # results later steps reuse
+    results: Results = field(default_factory=Results)
     maps: MapContent = field(default_factory=MapContent)  # what each theme draws on the maps
 
     def note(self, step: str, it: str, en: str) -> None:
@@ -57,109 +101,28 @@ class RunContext:
 
 
 @dataclass(frozen=True)
-class Step:
-    """A registered pipeline step."""
+class Theme:
+    """One theme of ``territorio run``: its step and what it brings to the run.
+
+    Attributes
+    ----------
+    name
+        Step name (``run.steps`` in the config, output sub-folder, map page).
+    title
+        Title per language (step list, map page titles).
+    run
+        The step, ``run(ctx)``.
+    group
+        Short name per language: the QGIS layer group of its layers.
+    config
+        ``(table name, dataclass)`` of its config section, if it has one.
+    provides
+        Results it can compute on request for other steps, ``{name: provider(ctx)}``.
+    """
 
     name: str
     title: dict[str, str]
-    order: int
     run: Callable[[RunContext], None]
-
-
-STEPS: dict[str, Step] = {}
-
-
-def register_step(name: str, *, order: int, it: str, en: str):
-    """Register ``run(ctx)`` as pipeline step ``name``; steps run by increasing ``order``."""
-
-    def decorate(func: Callable[[RunContext], None]) -> Callable[[RunContext], None]:
-        STEPS[name] = Step(name, {"it": it, "en": en}, order, func)
-        return func
-
-    return decorate
-
-
-def available_steps() -> list[Step]:
-    """All steps, importing every module of :mod:`territorio.steps` so they register."""
-    import territorio.steps as package
-
-    for module in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"{package.__name__}.{module.name}")
-    return sorted(STEPS.values(), key=lambda s: s.order)
-
-
-def select_steps(config: RunConfig) -> list[Step]:
-    """The steps the config asks for (all by default); the territory step always runs first.
-
-    Raises
-    ------
-    ConfigError
-        If the config names an unknown step.
-    """
-    steps = available_steps()
-    wanted = config["run"].steps
-    if not wanted:
-        return steps
-    names = {s.name for s in steps}
-    unknown = [w for w in wanted if w not in names]
-    if unknown:
-        raise ConfigError(
-            config.path or "<defaults>",
-            "run.steps",
-            f"unknown step(s) {unknown}; available: {', '.join(s.name for s in steps)}",
-        )
-    return [s for s in steps if s.name == "territorio" or s.name in wanted]
-
-
-@dataclass
-class RunResult:
-    """What a run produced."""
-
-    written: list[Path]
-    notes: list[Note]
-    table: IndicatorTable
-    territory: Territory
-
-
-def run_pipeline(
-    config: RunConfig,
-    *,
-    catalog: Catalog | None = None,
-    out: Path | str | None = None,
-    progress: Callable[[str], None] | None = None,
-    overwrite: bool = True,
-) -> RunResult:
-    """Run the selected steps and write their outputs atomically.
-
-    Parameters
-    ----------
-    config
-        The run configuration.
-    catalog
-        A catalogue to use; by default one built from the config (mirror, overrides).
-    out
-        Output directory; defaults to ``[output] directory``.
-    progress
-        Called with a short message during long stages (e.g. building a street network).
-    overwrite
-        Whether files already in the output directory may be replaced; when ``False`` and one
-        exists, nothing is written and an error names it.
-    """
-    from territorio import report
-
-    steps = select_steps(config)
-    if catalog is None:
-        catalog = Catalog(
-            config["data"].mirror or None,
-            overrides=config.layers,
-            verify=config["data"].verify_checksums,
-        )
-    territory = load_territory(catalog, config.areas)
-    table = IndicatorTable(territory.codes)
-    directory = Path(out or config["output"].directory)
-    with OutputSet(directory, overwrite=overwrite) as outputs:
-        ctx = RunContext(config, catalog, territory, table, outputs, progress=progress)
-        for step in steps:
-            step.run(ctx)
-        report.write_indicator_outputs(ctx, [s.name for s in steps])
-    return RunResult(outputs.written, ctx.notes, table, territory)
+    group: dict[str, str] = field(default_factory=dict)
+    config: tuple[str, type] | None = None
+    provides: dict[str, Callable[[RunContext], Any]] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""Writing the indicator tables and their data dictionary (with sources and licences)."""
+"""The indicator tables and their data dictionary (with sources and licences), for a run."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from territorio import __version__
+from territorio._version import __version__
 from territorio.catalog import Catalog
 from territorio.i18n import pick
 from territorio.indicators import Column, Ratio
@@ -71,9 +69,9 @@ def write_indicator_outputs(ctx: RunContext, step_names: Sequence[str]) -> None:
     """Write the per-comune table, the group aggregates and the data dictionary."""
     lang = ctx.config.lang
     frame = ctx.table.to_frame()
-    frame.to_csv(ctx.outputs.path(TABLE_FILE), index=False, float_format="%.10g")
+    ctx.outputs.write_csv(TABLE_FILE, frame)
     groups = ctx.table.aggregate(ctx.territory.groups())
-    groups.to_csv(ctx.outputs.path(GROUPS_FILE), index=False, float_format="%.10g")
+    ctx.outputs.write_csv(GROUPS_FILE, groups)
     text = data_dictionary(
         list(ctx.table.columns.values()),
         ctx.catalog,
@@ -82,7 +80,7 @@ def write_indicator_outputs(ctx: RunContext, step_names: Sequence[str]) -> None:
         n_comuni=len(frame),
         steps=step_names,
     )
-    ctx.outputs.path(DICTIONARY_FILE).write_text(text, encoding="utf-8")
+    ctx.outputs.write_text(DICTIONARY_FILE, text)
 
 
 def data_dictionary(
@@ -153,8 +151,3 @@ def _aggregation(column: Column, lang: str) -> str:
 
 def _md(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def read_indicators(path) -> pd.DataFrame:
-    """Read an ``indicatori_comuni.csv`` back with ``pro_com_t`` kept as text."""
-    return pd.read_csv(path, dtype={"pro_com_t": str})

@@ -1,7 +1,7 @@
 """The territory model: the comuni of the CMM with their attributes, the outline, the groups.
 
-:func:`build_territory` is a pure function over frames; :func:`load_territory` reads the
-layers through the catalogue and calls it.
+:func:`build_territory` is a pure function over frames;
+:func:`territorio.loaders.load_territory` reads the layers through the catalogue and calls it.
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from territorio.areas import Area, builtin_areas
-from territorio.catalog import Catalog
+from territorio.areas import Area
 from territorio.codes import KEY, MERGED_CODES, check_known, check_unique, normalise_istat_code
 from territorio.errors import (
     CountMismatchWarning,
     MissingColumnError,
     TerritorioError,
     TerritoryValidationError,
-    UnknownCodeError,
 )
 
 NOT_ASSIGNED = "non assegnata"
@@ -51,6 +49,12 @@ class Group:
         Members inside the CMM (the ones with indicators).
     outside
         Members outside the CMM (custom areas across provinces).
+
+    Examples
+    --------
+    >>> group = Group("zona:Ovest", "zona_omogenea", "Ovest", ("015001", "015002"))
+    >>> group.kind, len(group.codes)
+    ('zona_omogenea', 2)
     """
 
     id: str
@@ -76,15 +80,19 @@ class Territory:
         Years with resident population (1 January of each year).
     areas
         Custom areas by id.
-    layers
-        Layer ids the territory was built from.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> territory = tt.datasets.synthetic_territory()
+    >>> territory.lookup("gamma")["pro_com_t"], [g.id for g in territory.groups()][:3]
+    ('015003', ['cmm', 'zona:Centro', 'zona:Ovest'])
     """
 
     comuni: gpd.GeoDataFrame
     outline: gpd.GeoDataFrame
     population_years: tuple[int, ...]
     areas: dict[str, Area] = field(default_factory=dict)
-    layers: tuple[str, ...] = ()
 
     @property
     def codes(self) -> list[str]:
@@ -274,6 +282,20 @@ def build_territory(
     Returns
     -------
     Territory
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> d = tt.datasets
+    >>> territory = tt.build_territory(
+    ...     d.comuni_frame(),
+    ...     d.outline_frame(),
+    ...     d.population_frame(),
+    ...     d.park_frame(),
+    ...     d.zones_frame(),
+    ... )
+    >>> territory.population_years, territory.comuni["zona_omogenea"].tolist()[:3]
+    ((2023, 2024), ['Ovest', 'Ovest', 'non assegnata'])
     """
     names = {
         "comuni": "comuni",
@@ -319,80 +341,6 @@ def build_territory(
     ]
     table = gpd.GeoDataFrame(table[ordered], geometry="geometry", crs=comuni.crs)
     return Territory(table, outline, years, dict(areas or {}))
-
-
-#: Layers the territory is built from.
-TERRITORY_LAYERS = (
-    "cmm_comuni",
-    "cmm_confine",
-    "istat_popolazione",
-    "parco_sud_comuni",
-    "zone_omogenee",
-)
-
-
-def load_territory(catalog: Catalog, areas: dict[str, Area] | None = None) -> Territory:
-    """Read the territory layers through the catalogue and build the model.
-
-    Parameters
-    ----------
-    catalog
-        The layer catalogue (its overrides apply).
-    areas
-        Custom areas; defaults to the built-in ones (the ITI SOM).
-    """
-    frames = {layer_id: catalog.read(layer_id) for layer_id in TERRITORY_LAYERS}
-    territory = build_territory(
-        frames["cmm_comuni"],
-        frames["cmm_confine"],
-        frames["istat_popolazione"],
-        frames["parco_sud_comuni"],
-        frames["zone_omogenee"],
-        areas=builtin_areas() if areas is None else areas,
-        expected_count=catalog.manifest("cmm_comuni").expected_count,
-        sources={
-            "comuni": str(catalog.path("cmm_comuni")),
-            "population": str(catalog.path("istat_popolazione")),
-            "parco_sud": str(catalog.path("parco_sud_comuni")),
-            "zones": str(catalog.path("zone_omogenee")),
-        },
-    )
-    territory.layers = TERRITORY_LAYERS
-    return territory
-
-
-def load_area_comuni(catalog: Catalog, area: Area) -> gpd.GeoDataFrame:
-    """Member comuni of a custom area with their geometry, from any Italian province.
-
-    Lombardia comuni come from the Lombardia layer; others from the Italy layer, read only
-    when needed.
-
-    Raises
-    ------
-    UnknownCodeError
-        If a code is in neither layer.
-    """
-    found = _read_codes(catalog, "lombardia_comuni", area.codes)
-    missing = [c for c in area.codes if c not in set(found[KEY])]
-    if missing:
-        more = _read_codes(catalog, "italia_comuni", tuple(missing))
-        found = pd.concat([found, more], ignore_index=True)
-    missing = [c for c in area.codes if c not in set(found[KEY])]
-    if missing:
-        raise UnknownCodeError(
-            f"area {area.id!r}",
-            "codes",
-            {c: area.codes.index(c) + 1 for c in missing},
-            "the ISTAT 2023 comuni of Italy",
-        )
-    order = {code: i for i, code in enumerate(area.codes)}
-    found = found.sort_values(KEY, key=lambda s: s.map(order)).reset_index(drop=True)
-    return gpd.GeoDataFrame(found, geometry="geometry", crs=found.crs)
-
-
-def _read_codes(catalog: Catalog, layer_id: str, codes: tuple[str, ...]) -> gpd.GeoDataFrame:
-    frame = catalog.read(layer_id)
-    return frame.loc[frame[KEY].isin(codes), [KEY, "comune", "cod_prov", "geometry"]]
 
 
 def _fold(text: str) -> str:

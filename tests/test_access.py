@@ -10,16 +10,15 @@ import rasterio
 from scipy.sparse import csr_matrix
 from typer.testing import CliRunner
 
-from territorio.access.analysis import run_access
 from territorio.access.config import AccessConfig
-from territorio.access.engine import nearest_source, snap
-from territorio.access.network import build_network, load_network
 from territorio.access.nodes import gtfs_departures, merge_colocated
 from territorio.cli import app
 from territorio.config import load_config
-from territorio.pipeline import run_pipeline
-from territorio.report import read_indicators
-from territorio.territory import load_territory
+from territorio.loaders import load_access as run_access
+from territorio.loaders import load_territory
+from territorio.network.engine import nearest_source, snap
+from territorio.readers import build_network, load_network, read_indicators
+from territorio.runner import run_pipeline
 
 from . import synthetic as syn
 

@@ -6,11 +6,11 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from territorio.access.analysis import network_source, run_access
 from territorio.access.config import AccessConfig
-from territorio.access.engine import connected_nodes, nearest_source
-from territorio.access.network import load_network
-from territorio.territory import load_territory
+from territorio.loaders import load_access as run_access
+from territorio.loaders import load_territory, network_source
+from territorio.network.engine import connected_nodes, nearest_source
+from territorio.readers import load_network
 
 pytestmark = pytest.mark.mirror
 

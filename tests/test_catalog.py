@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from territorio.catalog import Catalog
+from territorio.catalog import Catalog, load_manifests
 from territorio.errors import (
     ChecksumMismatchError,
     CountMismatchWarning,
@@ -20,7 +20,6 @@ from territorio.errors import (
     UnknownLayerError,
     UnreadableFileError,
 )
-from territorio.manifest import load_manifests
 from territorio.mirror import catalogue_dir, resolve_mirror
 
 from .synthetic import sha256, write_manifest

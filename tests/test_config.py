@@ -6,7 +6,6 @@ import pytest
 
 from territorio.config import default_config_toml, load_config
 from territorio.errors import ConfigError
-from territorio.pipeline import available_steps
 
 
 def write(tmp_path, text):
@@ -67,7 +66,6 @@ def test_missing_config_file(tmp_path):
 
 
 def test_default_config_is_valid_and_complete(tmp_path):
-    available_steps()
     text = default_config_toml()
     parsed = tomllib.loads(text)
     assert {"data", "output", "run", "territory"} <= set(parsed)

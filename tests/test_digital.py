@@ -12,9 +12,11 @@ from territorio.digital import fibre
 from territorio.digital.coverage import coverage_pieces, coverage_table, covered_area
 from territorio.digital.disc_union import exact_union_area, polygon_fallback
 from territorio.digital.discs import discs
-from territorio.digital.sites import RegisterError, read_candidates, read_register
-from territorio.digital.siting import PopulationGrid, greedy_siting, uniform_population_grid
+from territorio.digital.sites import RegisterError
+from territorio.digital.siting import greedy_siting
 from territorio.errors import InvalidValueError, MissingColumnError, UnknownCodeError
+from territorio.population import PopulationGrid, uniform_population_grid
+from territorio.readers import read_candidates, read_register
 
 from . import synthetic as syn
 

@@ -6,8 +6,8 @@ import pytest
 
 from territorio.config import load_config
 from territorio.digital import fibre
-from territorio.pipeline import run_pipeline
-from territorio.report import read_indicators
+from territorio.readers import read_indicators
+from territorio.runner import run_pipeline
 
 pytestmark = pytest.mark.mirror
 

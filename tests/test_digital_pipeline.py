@@ -10,8 +10,8 @@ from territorio.catalog import Catalog
 from territorio.cli import app
 from territorio.config import load_config
 from territorio.digital.analysis import COVERAGE_COLUMNS
-from territorio.pipeline import run_pipeline
-from territorio.report import read_indicators
+from territorio.readers import read_indicators
+from territorio.runner import run_pipeline
 
 from . import synthetic as syn
 

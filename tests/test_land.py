@@ -23,14 +23,9 @@ from territorio.errors import (
 )
 from territorio.land import monitoring, thresholds
 from territorio.land.charts import series_svg
-from territorio.land.zonal import (
-    ConsumedRule,
-    GridMismatchError,
-    raster_total_inside,
-    zonal_consumed,
-)
-from territorio.pipeline import run_pipeline
-from territorio.report import read_indicators
+from territorio.readers import Expectation, open_raster, read_ambiti, read_indicators
+from territorio.runner import run_pipeline
+from territorio.zonal import ArrayRaster, ConsumedRule, GridMismatchError, zonal_consumed
 
 from . import synthetic as syn
 
@@ -152,7 +147,7 @@ def test_ambiti_missing_column(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("pro_com_t,funzione,superficie_2014_ha\n015001,altro,3\n")
     with pytest.raises(MissingColumnError, match="superficie_vigente_ha"):
-        thresholds.read_ambiti(path, syn.CODES)
+        read_ambiti(path, syn.CODES)
 
 
 def test_threshold_config_validation(tmp_path):
@@ -219,6 +214,16 @@ def write_raster(
     return path
 
 
+def zonal_files(paths, zones, **options):
+    """zonal_consumed on GeoTIFFs opened through the readers (as the land step does)."""
+    opened = [open_raster(Path(p), Expectation(label=str(p))) for p in paths]
+    try:
+        return zonal_consumed(opened, zones, **options)
+    finally:
+        for src in opened:
+            src.close()
+
+
 def expected_ha(comuni):
     inter = [shapely.intersection(g, shapely.union_all(CONSUMED)) for g in comuni.geometry]
     area = np.array([shapely.area(g) for g in inter]) / 10_000
@@ -229,7 +234,7 @@ def expected_ha(comuni):
 def test_rasterised_polygons_return_their_areas(tmp_path):
     comuni = syn.comuni_frame()
     path = write_raster(tmp_path / "r.tif", CONSUMED)
-    result = zonal_consumed([path], comuni, labels=[2024])
+    result = zonal_files([path], comuni, labels=[2024])
     area, tolerance = expected_ha(comuni)
     got = result.set_index("pro_com_t").loc[syn.CODES, "consumed_ha"].to_numpy()
     assert np.all(np.abs(got - area) <= tolerance + 1e-9)
@@ -244,16 +249,26 @@ def test_sum_over_comuni_equals_raster_total_inside_outline(tmp_path):
         tmp_path / "r.tif",
         [*CONSUMED, box(syn.ORIGIN_X - 90, syn.ORIGIN_Y, syn.ORIGIN_X, syn.ORIGIN_Y + 50)],
     )
-    total = zonal_consumed([path], comuni)["consumed_ha"].sum()
-    assert total == pytest.approx(raster_total_inside(path, syn.outline_frame()))
+    total = zonal_files([path], comuni)["consumed_ha"].sum()
+    outline = syn.outline_frame().assign(pro_com_t="cmm")
+    assert total == pytest.approx(zonal_files([path], outline)["consumed_ha"].sum())
     with rasterio.open(path) as src:
         everything = (src.read(1) == 1).sum() * PIXEL**2 / 10_000
     assert total < everything  # the strip west of the outline is not counted
 
 
+def test_array_raster_equals_the_same_grid_read_from_a_file(tmp_path):
+    path = write_raster(tmp_path / "r.tif", CONSUMED)
+    with rasterio.open(path) as src:
+        array = ArrayRaster(src.read(1), src.transform, src.crs, src.nodata, name="r.tif")
+    from_file = zonal_files([path], syn.comuni_frame())
+    in_memory = zonal_consumed([array], syn.comuni_frame(), block_rows=13)
+    pd.testing.assert_frame_equal(in_memory, from_file)
+
+
 def test_all_nodata_raster(tmp_path):
     path = write_raster(tmp_path / "n.tif", [], fill=255)
-    result = zonal_consumed([path], syn.comuni_frame())
+    result = zonal_files([path], syn.comuni_frame())
     assert result["consumed_ha"].sum() == 0
     assert result["covered_share"].max() == 0
 
@@ -266,7 +281,7 @@ def test_partial_cover_reports_share(tmp_path):
         origin=(syn.ORIGIN_X + 1500, syn.ORIGIN_Y + 3100),
         size=(320, 200),
     )
-    result = zonal_consumed([path], syn.comuni_frame()).set_index("pro_com_t")
+    result = zonal_files([path], syn.comuni_frame()).set_index("pro_com_t")
     share = result["covered_share"]
     assert (
         share["015001"] == 0
@@ -291,7 +306,7 @@ def test_raster_in_another_crs_reprojects_the_zones(tmp_path):
         origin=(x0 - 200, y1 + 200),
         size=(int((y1 - y0) / PIXEL) + 40, int((x1 - x0) / PIXEL) + 40),
     )
-    result = zonal_consumed([path], comuni).set_index("pro_com_t")
+    result = zonal_files([path], comuni).set_index("pro_com_t")
     area, tolerance = expected_ha(comuni)
     got = result.loc[syn.CODES, "consumed_ha"].to_numpy()
     # reprojected boundaries add up to one more boundary pixel each side
@@ -302,7 +317,7 @@ def test_series_on_mismatched_grids_is_an_error(tmp_path):
     a = write_raster(tmp_path / "a.tif", CONSUMED)
     b = write_raster(tmp_path / "b.tif", CONSUMED, origin=(syn.ORIGIN_X - 95, syn.ORIGIN_Y + 3100))
     with pytest.raises(GridMismatchError, match="b.tif: grid differs"):
-        zonal_consumed([a, b], syn.comuni_frame())
+        zonal_files([a, b], syn.comuni_frame())
 
 
 def test_geographic_raster_is_refused(tmp_path):
@@ -320,19 +335,19 @@ def test_geographic_raster_is_refused(tmp_path):
     ) as dst:
         dst.write(np.ones((1, 4, 4), dtype="uint8"))
     with pytest.raises(CRSError, match="geographic"):
-        zonal_consumed([path], syn.comuni_frame())
+        zonal_files([path], syn.comuni_frame())
 
 
 def test_imperviousness_threshold_and_small_blocks(tmp_path):
     path = write_raster(tmp_path / "i.tif", CONSUMED, value=80)
     low = write_raster(tmp_path / "j.tif", CONSUMED, value=20)
     rule = ConsumedRule(threshold=50)
-    result = zonal_consumed(
+    result = zonal_files(
         [path, low], syn.comuni_frame(), labels=["80", "20"], rule=rule, block_rows=7
     )
     by = result.groupby("label")["consumed_ha"].sum()
     assert by["20"] == 0 and by["80"] == pytest.approx(
-        zonal_consumed([write_raster(tmp_path / "k.tif", CONSUMED)], syn.comuni_frame())[
+        zonal_files([write_raster(tmp_path / "k.tif", CONSUMED)], syn.comuni_frame())[
             "consumed_ha"
         ].sum()
     )

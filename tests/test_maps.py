@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from territorio.catalog import Catalog
+from territorio.classes import fmt
 from territorio.config import load_config
-from territorio.pipeline import run_pipeline
-from territorio.webmap.render import esc, fmt
+from territorio.runner import run_pipeline
+from territorio.webmap.render import esc
 
 from . import synthetic as syn
 from .browser import Page, offline_browser

@@ -7,9 +7,10 @@ from typer.testing import CliRunner
 
 from territorio.cli import app
 from territorio.config import load_config
-from territorio.pipeline import run_pipeline
-from territorio.report import read_indicators
-from territorio.territory import NOT_ASSIGNED, load_area_comuni, load_territory
+from territorio.loaders import load_area_comuni, load_territory
+from territorio.readers import read_indicators
+from territorio.runner import run_pipeline
+from territorio.territory import NOT_ASSIGNED
 
 pytestmark = pytest.mark.mirror
 

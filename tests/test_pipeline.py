@@ -7,9 +7,11 @@ from territorio.config import load_config
 from territorio.errors import ConfigError, TerritorioError, UnknownCodeError
 from territorio.indicators import Column, IndicatorTable, Ratio
 from territorio.outputs import OutputSet
-from territorio.pipeline import STEPS, register_step, run_pipeline
-from territorio.report import read_indicators
+from territorio.pipeline import Theme
+from territorio.readers import read_indicators
+from territorio.runner import run_pipeline
 from territorio.territory import Group
+from territorio.themes import THEMES
 
 from . import synthetic as syn
 
@@ -61,16 +63,13 @@ def test_failed_step_leaves_output_untouched(catalog, tmp_path):
     out.mkdir()
     (out / "indicatori_comuni.csv").write_text("old\n")
 
-    @register_step("boom", order=99, it="Boom", en="Boom")
     def boom(ctx):
-        ctx.outputs.path("partial.csv").write_text("half")
+        ctx.outputs.write_text("partial.csv", "half")
         raise TerritorioError("step failed on purpose")
 
-    try:
-        with pytest.raises(TerritorioError, match="on purpose"):
-            run_pipeline(load_config(None), catalog=catalog, out=out)
-    finally:
-        STEPS.pop("boom")
+    themes = (*THEMES, Theme("boom", {"it": "Boom", "en": "Boom"}, boom))
+    with pytest.raises(TerritorioError, match="on purpose"):
+        run_pipeline(load_config(None), catalog=catalog, out=out, themes=themes)
     assert sorted(p.name for p in out.iterdir()) == ["indicatori_comuni.csv"]
     assert (out / "indicatori_comuni.csv").read_text() == "old\n"
 

@@ -16,7 +16,7 @@ from territorio.catalog import Catalog
 from territorio.cli import app
 from territorio.config import load_config
 from territorio.errors import TerritorioError
-from territorio.pipeline import run_pipeline
+from territorio.runner import run_pipeline
 
 from . import synthetic as syn
 

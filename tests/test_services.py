@@ -7,14 +7,14 @@ import rasterio
 import shapely
 from rasterio.transform import from_origin
 
-from territorio.access.analysis import run_access
 from territorio.access.config import AccessConfig
 from territorio.config import load_config
-from territorio.pipeline import run_pipeline
+from territorio.loaders import load_access as run_access
+from territorio.loaders import load_territory
 from territorio.points import PointFileError
-from territorio.report import read_indicators
+from territorio.readers import read_community_points, read_indicators
+from territorio.runner import run_pipeline
 from territorio.services import facilities, park, proximity
-from territorio.territory import load_territory
 
 from . import synthetic as syn
 
@@ -114,7 +114,7 @@ def test_community_points_validation(tmp_path):
     good = write_points(
         tmp_path, [f"C1,CdC,Casa Uno,{lon},{lat}", f"C2,cot,Centrale,{lon + 0.001},{lat}"]
     )
-    points = facilities.read_community_points(good, area)
+    points = read_community_points(good, area)
     assert points["tipo_struttura"].tolist() == [
         "Casa della Comunita'",
         "Centrale Operativa Territoriale",
@@ -123,7 +123,7 @@ def test_community_points_validation(tmp_path):
         tmp_path, [f"C1,ambulatorio,X,{lon},{lat}", f"C1,CdC,Y,{lat},{lon}", "C3,CdC,Z,9.9,46.3"]
     )
     with pytest.raises(PointFileError) as info:
-        facilities.read_community_points(bad, area)
+        read_community_points(bad, area)
     text = str(info.value)
     assert "row 1, column 'tipo_struttura'" in text
     assert "rows [1, 2], column 'cup': id 'C1' repeated" in text
@@ -170,7 +170,8 @@ def test_park_perimeter_and_consumption(catalog, tmp_path):
         nodata=255,
     ) as dst:
         dst.write(data, 1)
-    consumed = park.consumed_inside_outside(west, territory.comuni, raster)
+    with rasterio.open(raster) as src:
+        consumed = park.consumed_inside_outside(west, territory.comuni, src)
     assert consumed.loc["015001", "parco_suolo_consumato_dentro_ha"] == pytest.approx(
         20.0
     )  # 200 × 1000 m

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
-from territorio.areas import Area, builtin_areas, parse_areas
+from territorio.areas import Area, parse_areas
 from territorio.errors import (
     ConfigError,
     CountMismatchWarning,
@@ -15,8 +15,10 @@ from territorio.errors import (
     TerritoryValidationError,
     UnknownCodeError,
 )
+from territorio.loaders import load_territory
 from territorio.profile import comune_profile, render_profile
-from territorio.territory import NOT_ASSIGNED, build_territory, load_territory
+from territorio.readers import builtin_areas
+from territorio.territory import NOT_ASSIGNED, build_territory
 
 from . import synthetic as syn
 

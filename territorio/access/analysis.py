@@ -1,79 +1,81 @@
 """Walking and cycling access to interchange nodes: stations, times per cell, per-comune shares.
 
-Pipeline: street network (cached arrays) → stations merged and classed → per mode, stations
-snapped to the mode's graph (far ones reported, not snapped) and joined by virtual edges of
-their snap length → one multi-source Dijkstra pass → every cell of a regular grid snapped to
-its nearest node → minutes to the nearest station. Cells outside the network extract get the
-straight-line distance times a circuity factor measured on the covered network (``stima``).
+Stations merged and classed (:func:`build_stations`) → one multi-source pass per mode over the
+street network and every cell of the population grid snapped to it
+(:mod:`territorio.network.times`) → per-comune shares of residents and area within each time
+threshold (:func:`comune_indicators`). :func:`access_to_nodes` does it all from arrays and
+frames; reading the layers is :func:`territorio.loaders.load_access_inputs`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
-from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
-from scipy.spatial import cKDTree
 
-from territorio.access.config import AccessConfig
-from territorio.access.engine import connected_nodes, nearest_source, snap
-from territorio.access.network import StreetNetwork, load_network
 from territorio.access.nodes import gtfs_departures, lum_classes, merge_colocated, metro_termini
-from territorio.catalog import Catalog
 from territorio.codes import KEY
-from territorio.digital.siting import PopulationGrid, uniform_population_grid
-from territorio.readers import WORK_CRS
-from territorio.territory import Territory
+from territorio.network.graph import StreetNetwork
+from territorio.network.times import AccessResult, CellTimes, cell_times, network_area, solve_mode
+from territorio.population import PopulationGrid
+from territorio.spatial import assign_comune
 
 MODES = {"walk": "piedi", "bike": "bici"}
-NETWORK_LAYER = "osm_milano_2015_highways"
 
 
-def network_source(
-    catalog: Catalog, cfg: AccessConfig, base: Path | None = None
-) -> tuple[Path, str | None, tuple]:
-    """The OSM file to use, its verified sha256 (catalogue files) and the extract's box."""
-    if cfg.network:
-        path = Path(cfg.network) if base is None else (base / cfg.network).resolve()
-        return path, None, tuple(cfg.network_box) or _header_box(path)
-    path = catalog.verify_checksum(NETWORK_LAYER)
-    catalog.used[NETWORK_LAYER] = path
-    manifest = catalog.manifest(NETWORK_LAYER)
-    box = tuple(cfg.network_box) or manifest.bbox or _header_box(path)
-    return path, manifest.sha256, box
-
-
-def _header_box(path: Path) -> tuple:
-    try:
-        import osmium
-
-        reader = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING)
-        box = reader.header().box()
-        reader.close()
-    except Exception:  # an unreadable header only means no box: the node hull is used instead
-        return ()
-    if not box.valid():
-        return ()
-    return (box.bottom_left.lon, box.bottom_left.lat, box.top_right.lon, box.top_right.lat)
-
-
-def load_stations(catalog: Catalog, territory: Territory, cfg: AccessConfig) -> gpd.GeoDataFrame:
+def build_stations(
+    entries: gpd.GeoDataFrame,
+    rail: gpd.GeoDataFrame,
+    gtfs: Mapping[str, pd.DataFrame],
+    comuni: gpd.GeoDataFrame,
+    *,
+    merge_distance_m: float = 150.0,
+    class1_min_lines: int = 4,
+    min_peak_frequency: float = 0.0,
+) -> gpd.GeoDataFrame:
     """Interchange nodes merged into stations, with LUM class and rail service level.
 
-    Rail departures per day and lines come from the Trenord GTFS on its busiest Tuesday to
+    Rail departures per day and lines come from the GTFS feed on its busiest Tuesday to
     Thursday, matched through the rail layer's ``gtfs2023_stop_id``.
+
+    Parameters
+    ----------
+    entries
+        Interchange-node entries (rail and metro) with ``mode``, ``lines``, ``freq_punta_ora``.
+    rail
+        Rail stations with ``rfi_code`` and ``gtfs2023_stop_id``.
+    gtfs
+        The rail GTFS feed, table name → DataFrame.
+    comuni
+        ``pro_com_t`` and polygons: each station gets the comune it lies in.
+    merge_distance_m, class1_min_lines, min_peak_frequency
+        As in ``[access]`` of the run config.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> d = tt.datasets
+    >>> stations = tt.build_stations(
+    ...     d.entries_frame(),
+    ...     d.rail_frame().to_crs(32632),
+    ...     d.gtfs_tables(),
+    ...     d.synthetic_territory().comuni,
+    ... )
+    >>> stations[["nome", "modi", "linee", "classe_lum", "corse_giorno_ferrovia"]].values.tolist()
+    [['Centro', 'ferrovia', 'S1;S2;S3;S4', 1, 2.0],
+     ['Nord', 'metro', 'M1;M2', 2, nan],
+     ['Lontana', 'ferrovia', 'S5', 2, nan]]
+    >>> stations["pro_com_t"].notna().tolist()  # Lontana lies outside the territory
+    [True, True, False]
     """
-    entries = catalog.read("nodi_interscambio")
-    stations = merge_colocated(entries, cfg.merge_distance_m)
+    stations = merge_colocated(entries, merge_distance_m)
     termini = metro_termini(entries[entries["mode"] == "metro"])
-    stations["classe_lum"] = lum_classes(stations, termini, class1_min_lines=cfg.class1_min_lines)
-    rail = catalog.read("stazioni_ferroviarie")
-    departures = gtfs_departures(catalog.read("gtfs_trenord_2023"))
+    stations["classe_lum"] = lum_classes(stations, termini, class1_min_lines=class1_min_lines)
+    departures = gtfs_departures(gtfs)
     stop_of = pd.Series(rail["gtfs2023_stop_id"].to_numpy(), index="rail:" + rail["rfi_code"])
     per_entry = stop_of.map(departures["corse_giorno"])
     lines_entry = stop_of.map(departures["linee_gtfs"])
@@ -88,149 +90,33 @@ def load_stations(catalog: Catalog, territory: Territory, cfg: AccessConfig) -> 
     stations["corse_giorno_ferrovia"] = counts
     stations["linee_ferrovia_gtfs"] = lines
     stations.attrs["giorno_servizio_gtfs"] = departures.attrs["day"]
-    within = shapely.STRtree(territory.comuni.geometry.values).query(
-        stations.geometry.values, predicate="within"
-    )
-    codes = np.full(len(stations), None, dtype=object)
-    codes[within[0]] = territory.comuni[KEY].to_numpy()[within[1]]
-    stations[KEY] = codes
-    if cfg.min_peak_frequency > 0:
-        stations = stations[stations["freq_punta_ora"] >= cfg.min_peak_frequency]
+    stations[KEY] = assign_comune(stations, comuni)
+    if min_peak_frequency > 0:
+        stations = stations[stations["freq_punta_ora"] >= min_peak_frequency]
     return stations.reset_index(drop=True)
 
 
-@dataclass
-class ModeResult:
-    """Travel to the nearest usable station in one mode.
-
-    Attributes
-    ----------
-    mode, speed_kmh
-        ``walk`` or ``bike`` and its speed.
-    node_distance
-        Network metres from each network node to its nearest station (incl. the station's snap).
-    node_station
-        Index of that station in the stations table, -1 where unreachable.
-    station_node, station_snap_m
-        Nearest graph node of each station and its distance.
-    usable
-        Stations within ``max_snap_m`` of the graph.
-    nodes
-        Graph nodes that have an edge in this mode.
-    """
-
-    mode: str
-    speed_kmh: float
-    node_distance: np.ndarray
-    node_station: np.ndarray
-    station_node: np.ndarray
-    station_snap_m: np.ndarray
-    usable: np.ndarray
-    nodes: np.ndarray
-
-    def minutes(self, metres: np.ndarray) -> np.ndarray:
-        """Metres to minutes at this mode's speed."""
-        return metres / (self.speed_kmh * 1000.0 / 60.0)
-
-
-def solve_mode(
-    network: StreetNetwork,
-    stations: gpd.GeoDataFrame,
-    mode: str,
-    speed_kmh: float,
-    max_snap_m: float,
-) -> ModeResult:
-    """One multi-source pass from all usable stations over the mode's graph."""
-    graph = network.mode_graph(mode)
-    nodes = connected_nodes(graph)
-    node_xy = np.column_stack([network.x, network.y])
-    station_xy = shapely.get_coordinates(stations.geometry.values)
-    snapped = snap(node_xy, station_xy, nodes)
-    usable = snapped.distance <= max_snap_m
-    k = np.flatnonzero(usable)
-    n = graph.shape[0]
-    # a virtual node per station, joined to its nearest graph node by an edge of the snap length
-    virtual = coo_matrix(
-        (np.maximum(snapped.distance[k], 1e-3), (snapped.node[k], np.arange(len(k)))),
-        shape=(n, len(k)),
-    ).tocsr()
-    back = virtual.T.tocsr() if mode == "walk" else csr_matrix((len(k), n))
-    augmented = vstack(
-        [hstack([graph, virtual]), hstack([back, csr_matrix((len(k), len(k)))])]
-    ).tocsr()
-    result = nearest_source(augmented, n + np.arange(len(k)), to_sources=True)
-    station = np.where(result.source[:n] >= 0, k[np.maximum(result.source[:n], 0)], -1)
-    return ModeResult(
-        mode, speed_kmh, result.distance[:n], station, snapped.node, snapped.distance, usable, nodes
-    )
-
-
-@dataclass
-class CellTimes:
-    """Minutes to the nearest station for every grid cell, per mode."""
-
-    grid: PopulationGrid
-    in_network: np.ndarray
-    minutes: dict[str, np.ndarray] = field(default_factory=dict)
-    metres: dict[str, np.ndarray] = field(default_factory=dict)
-    station: dict[str, np.ndarray] = field(default_factory=dict)
-    circuity: dict[str, float] = field(default_factory=dict)
-    unreachable: dict[str, int] = field(default_factory=dict)  # graph nodes reaching no station
-
-
-def network_area(network: StreetNetwork, box: tuple) -> shapely.Geometry:
-    """The extract's extent in EPSG:32632: its box, else the hull of its nodes."""
-    if box:
-        to_work = Transformer.from_crs(4326, WORK_CRS, always_xy=True)
-        lon0, lat0, lon1, lat1 = box
-        corners = np.array(to_work.transform([lon0, lon1, lon1, lon0], [lat0, lat0, lat1, lat1])).T
-        return shapely.Polygon(corners)
-    return shapely.convex_hull(shapely.multipoints(np.column_stack([network.x, network.y])))
-
-
-def cell_times(
-    network: StreetNetwork,
-    stations: gpd.GeoDataFrame,
-    results: dict[str, ModeResult],
-    grid: PopulationGrid,
-    area: shapely.Geometry,
-) -> CellTimes:
-    """Minutes per cell: on the network inside the extract, estimated outside it."""
-    inside = shapely.contains_xy(area, grid.xy[:, 0], grid.xy[:, 1])
-    out = CellTimes(grid, inside)
-    node_xy = np.column_stack([network.x, network.y])
-    station_xy = shapely.get_coordinates(stations.geometry.values)
-    for mode, result in results.items():
-        # a cell is reached from the nearest street that leads to a station: snapping to a
-        # disconnected fragment would make it unreachable for no real reason
-        reachable = result.nodes[np.isfinite(result.node_distance[result.nodes])]
-        snapped = snap(node_xy, grid.xy, reachable)
-        metres = snapped.distance + result.node_distance[snapped.node]
-        station = result.node_station[snapped.node]
-        # circuity: network over straight-line distance to the same station, on covered cells
-        ok = inside & np.isfinite(metres) & (station >= 0)
-        straight = np.full(len(metres), np.nan)
-        straight[ok] = np.hypot(*(grid.xy[ok] - station_xy[station[ok]]).T)
-        sample = ok & (straight > 300)
-        circuity = float(np.median(metres[sample] / straight[sample])) if sample.any() else 1.3
-        # outside the extract every station counts, reachable on the network or not
-        euclid, nearest = cKDTree(station_xy).query(grid.xy)
-        metres = np.where(inside, metres, euclid * circuity)
-        station = np.where(inside, station, nearest)
-        out.metres[mode] = metres
-        out.minutes[mode] = result.minutes(metres)
-        out.station[mode] = station
-        out.circuity[mode] = circuity
-        out.unreachable[mode] = int((~np.isfinite(result.node_distance[result.nodes])).sum())
-    return out
-
-
 def comune_indicators(
-    times: CellTimes, territory: Territory, thresholds: list[int], min_network_share: float
+    times: CellTimes, codes: np.ndarray, thresholds: list[int], min_network_share: float
 ) -> pd.DataFrame:
-    """Shares of area and residents within each threshold, median minutes, method."""
+    """Shares of area and residents within each threshold, median minutes, method.
+
+    ``times.grid.zone`` indexes ``codes`` (the comuni the grid was built on).
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> data = tt.datasets.synthetic_access()
+    >>> access = tt.access_to_nodes(data.network, data.stations, data.grid, data.codes)
+    >>> shares = tt.access_shares(access.times, data.codes, [10], 0.99)
+    >>> row = shares.loc["015004"]
+    >>> float(row["accesso_10min_piedi_pct"]), float(row["accesso_10min_bici_pct"])
+    (52.5, 100.0)
+    >>> row["accesso_metodo"]
+    'rete'
+    """
     grid = times.grid
-    codes = territory.comuni[KEY].to_numpy()
+    codes = np.asarray(codes)
     frame = pd.DataFrame({"zone": grid.zone, "res": grid.residents, "rete": times.in_network})
     out = pd.DataFrame(index=pd.Index(codes, name=KEY))
     by_zone = frame.groupby("zone")
@@ -254,40 +140,65 @@ def comune_indicators(
     return out
 
 
-@dataclass
-class AccessResult:
-    """Everything an accessibility run computed."""
-
-    network: StreetNetwork
-    stations: gpd.GeoDataFrame
-    modes: dict[str, ModeResult]
-    times: CellTimes
-    indicators: pd.DataFrame
-    area: shapely.Geometry
-    network_file: Path
-
-
-def run_access(
-    catalog: Catalog,
-    territory: Territory,
-    cfg: AccessConfig,
+def access_to_nodes(
+    network: StreetNetwork,
+    stations: gpd.GeoDataFrame,
+    grid: PopulationGrid,
+    codes: np.ndarray,
     *,
-    base: Path | None = None,
-    progress=None,
+    area: shapely.Geometry | None = None,
+    walk_speed_kmh: float = 4.5,
+    bike_speed_kmh: float = 15.0,
+    max_snap_m: float = 300.0,
+    thresholds_min: tuple[int, ...] | list[int] = (5, 10, 15),
+    min_network_share: float = 0.99,
+    network_file: Path | None = None,
 ) -> AccessResult:
-    """Compute accessibility for both modes over the CMM."""
-    path, sha, box = network_source(catalog, cfg, base)
-    network = load_network(path, sha256=sha, progress=progress)
-    stations = load_stations(catalog, territory, cfg)
+    """Walking and cycling times to the nearest station, and the shares per comune.
+
+    Parameters
+    ----------
+    network
+        The street network (EPSG:32632).
+    stations
+        Points with ``nodo_id``, ``nome``, ``classe_lum`` (see :func:`build_stations`).
+    grid
+        Residents per cell; ``grid.zone`` indexes ``codes``.
+    codes
+        ``pro_com_t`` of the comuni the grid was built on, in order.
+    area
+        Extent of the network extract; cells outside it get the straight-line estimate.
+        Default: the hull of the network's nodes.
+    walk_speed_kmh, bike_speed_kmh, max_snap_m, thresholds_min, min_network_share
+        As in ``[access]`` of the run config.
+    network_file
+        The OSM file the network came from (recorded in the layers).
+
+    Returns
+    -------
+    AccessResult
+        ``indicators`` indexed by ``pro_com_t``: ``accesso_<t>min_<piedi|bici>_ab``, ``_pct``,
+        ``_area_pct``, ``tempo_mediano_<piedi|bici>_min``, ``accesso_quota_rete_pct``,
+        ``accesso_metodo``; stations gain ``dist_rete_m`` and ``in_rete``.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> data = tt.datasets.synthetic_access()
+    >>> result = tt.access_to_nodes(data.network, data.stations, data.grid, data.codes)
+    >>> result.indicators["accesso_15min_piedi_pct"].round(1).tolist()
+    [15.2, 15.2, 0.0, 85.8, 79.5, 0.0, 100.0, 36.5, 0.0]
+    >>> result.indicators["accesso_metodo"].tolist()  # the streets cover two columns of three
+    ['rete', 'rete', 'stima', 'rete', 'rete', 'stima', 'rete', 'rete', 'stima']
+    """
+    stations = stations.reset_index(drop=True).copy()
     modes = {
-        "walk": solve_mode(network, stations, "walk", cfg.walk_speed_kmh, cfg.max_snap_m),
-        "bike": solve_mode(network, stations, "bike", cfg.bike_speed_kmh, cfg.max_snap_m),
+        "walk": solve_mode(network, stations, "walk", walk_speed_kmh, max_snap_m),
+        "bike": solve_mode(network, stations, "bike", bike_speed_kmh, max_snap_m),
     }
-    walk = modes["walk"]
-    stations["dist_rete_m"] = walk.station_snap_m
-    stations["in_rete"] = walk.usable
-    grid = uniform_population_grid(territory.comuni, territory.population(), cfg.cell_m)
-    area = network_area(network, box)
+    stations["dist_rete_m"] = modes["walk"].station_snap_m
+    stations["in_rete"] = modes["walk"].usable
+    area = network_area(network, ()) if area is None else area
     times = cell_times(network, stations, modes, grid, area)
-    indicators = comune_indicators(times, territory, cfg.thresholds_min, cfg.min_network_share)
-    return AccessResult(network, stations, modes, times, indicators, area, path)
+    indicators = comune_indicators(times, codes, list(thresholds_min), min_network_share)
+    return AccessResult(network, stations, modes, times, indicators, area, network_file)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from territorio.config import doc, section
+from territorio.settings import doc
 
 
-@section("access")
 @dataclass
 class AccessConfig:
     """Accessibility of interchange nodes (mobilità): network, speeds, thresholds, LUM."""

@@ -1,4 +1,4 @@
-"""Layers of an accessibility run: travel-time GeoTIFF, isochrones, LUM catchments, gaps.
+"""Layers of an accessibility run: travel-time bands, isochrones, LUM catchments, gaps (pure).
 
 Isochrones and network catchments are polygons of the travel-time grid (a raster contour,
 via ``rasterio.features.shapes``) split by nearest station: no buffer-and-union of edges.
@@ -6,19 +6,17 @@ via ``rasterio.features.shapes``) split by nearest station: no buffer-and-union 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import rasterio
 import shapely
 from rasterio.features import shapes
 
-from territorio.access.analysis import MODES, AccessResult
+from territorio.access.analysis import MODES
 from territorio.access.config import AccessConfig
 from territorio.codes import KEY
-from territorio.readers import WORK_CRS
+from territorio.crs import WORK_CRS
+from territorio.network.times import AccessResult
 
 NODATA = -1.0
 
@@ -30,13 +28,15 @@ def _raster(result: AccessResult, values: np.ndarray, fill: float, dtype: str) -
     return out
 
 
-def write_travel_time_tiff(result: AccessResult, path: Path) -> None:
-    """Write the minutes to the nearest station as a 3-band GeoTIFF.
+TIFF_BANDS = ("tempo_piedi_min", "tempo_bici_min", "metodo_1rete_2stima")
 
-    Band 1 on foot, band 2 by bike, band 3 the method (1 rete, 2 stima); -1 outside the CMM
-    or where unreachable.
+
+def travel_time_bands(result: AccessResult) -> list[np.ndarray]:
+    """The minutes to the nearest station as three float32 bands on the grid.
+
+    Band 1 on foot, band 2 by bike, band 3 the method (1 rete, 2 stima); :data:`NODATA`
+    outside the CMM or where unreachable.
     """
-    grid = result.times.grid
     bands = []
     for mode in ("walk", "bike"):
         minutes = result.times.minutes[mode].astype("float32")
@@ -44,28 +44,7 @@ def write_travel_time_tiff(result: AccessResult, path: Path) -> None:
             _raster(result, np.where(np.isfinite(minutes), minutes, NODATA), NODATA, "float32")
         )
     bands.append(_raster(result, np.where(result.times.in_network, 1.0, 2.0), NODATA, "float32"))
-    profile = dict(
-        driver="GTiff",
-        width=grid.shape[1],
-        height=grid.shape[0],
-        count=3,
-        dtype="float32",
-        crs=WORK_CRS,
-        transform=grid.transform,
-        nodata=NODATA,
-        compress="deflate",
-        tiled=True,
-        blockxsize=256,
-        blockysize=256,
-    )
-    with rasterio.open(path, "w", **profile) as dst:
-        for index, (band, name) in enumerate(
-            zip(bands, ("tempo_piedi_min", "tempo_bici_min", "metodo_1rete_2stima"), strict=True),
-            start=1,
-        ):
-            dst.write(band, index)
-            dst.set_band_description(index, name)
-        dst.update_tags(unita="minuti", fonte="territorio access", rete=str(result.network_file))
+    return bands
 
 
 def _polygons(result: AccessResult, labels: np.ndarray, mask: np.ndarray) -> gpd.GeoDataFrame:
@@ -117,7 +96,7 @@ def lum_catchments(
             "classe_lum": stations["classe_lum"],
             "raggio_m": radius,
         },
-        geometry=stations.geometry.buffer(radius, quad_segs=16),
+        geometry=shapely.buffer(stations.geometry.values, radius, quad_segs=16),
         crs=WORK_CRS,
     )
     station = result.times.station["walk"]
@@ -197,34 +176,31 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WORK_CRS)
 
 
-def write_geopackage(
-    result: AccessResult, cfg: AccessConfig, codes: np.ndarray, path: Path, attribution: str
+def access_layers(
+    result: AccessResult, cfg: AccessConfig, codes: np.ndarray
 ) -> dict[str, gpd.GeoDataFrame]:
-    """Write every layer to one GeoPackage; return the layers written, by name."""
+    """Every layer of the access GeoPackage, by layer name (empty optional layers left out)."""
     stations = result.stations.copy()
-    written: dict[str, gpd.GeoDataFrame] = {}
-
-    def put(frame: gpd.GeoDataFrame, layer: str) -> None:
-        frame.to_file(
-            path,
-            layer=layer,
-            driver="GPKG",
-            layer_options={"DESCRIPTION": f"{layer} — {attribution}"},
-        )
-        written[layer] = frame
-
-    put(stations[stations["in_rete"]], "nodi_interscambio")
-    put(stations[~stations["in_rete"]], "nodi_fuori_rete")
-    put(isochrones(result, cfg.thresholds_min), "isocrone")
+    layers = {
+        "nodi_interscambio": stations[stations["in_rete"]],
+        "nodi_fuori_rete": stations[~stations["in_rete"]],
+        "isocrone": isochrones(result, cfg.thresholds_min),
+    }
     buffers, network = lum_catchments(result, cfg)
-    put(buffers, "lum_buffer")
+    layers["lum_buffer"] = buffers
     if not network.empty:
-        put(network, "lum_rete")
+        layers["lum_rete"] = network
     lacune = gaps(result, codes, cfg.thresholds_min[-1])
     if not lacune.empty:
-        put(lacune, "lacune")
+        layers["lacune"] = lacune
     if cfg.network_layers:
-        edges, nodes = network_layers(result)
-        put(edges, "rete_pedonale")
-        put(nodes, "nodi_rete")
-    return written
+        layers["rete_pedonale"], layers["nodi_rete"] = network_layers(result)
+    return layers
+
+
+def station_table(result: AccessResult) -> pd.DataFrame:
+    """The stations as a table with their coordinates (EPSG:32632)."""
+    table = result.stations.drop(columns="geometry").copy()
+    table["x"] = result.stations.geometry.x
+    table["y"] = result.stations.geometry.y
+    return table

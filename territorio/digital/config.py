@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from territorio.config import doc, section
 from territorio.digital.sites import STATES, TECHNOLOGIES
+from territorio.settings import doc
 
 FIVE_G = ["5G", "5G NR", "5G SA", "5G NSA", "5G DSS"]
 
@@ -25,7 +25,6 @@ def _default_radii() -> dict[str, float]:
     }
 
 
-@section("digital")
 @dataclass
 class DigitalConfig:
     """Digital infrastructure (digitale): 5G coverage and siting, fibre."""

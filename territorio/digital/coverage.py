@@ -23,6 +23,7 @@ import shapely
 from territorio.codes import KEY
 from territorio.digital.disc_union import exact_union_area
 from territorio.digital.discs import QUAD_SEGS, discs, nearest_site_pieces, split_by_zones
+from territorio.spatial import assign_comune
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,17 @@ def covered_area(points: np.ndarray, radius: np.ndarray | float, zones: np.ndarr
     -------
     CoveredArea
         Covered m² per zone and the method used.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> zone = shapely.box(0, 0, 1000, 1000)
+    >>> result = covered_area(shapely.points([(0, 500), (1000, 1000)]), 100.0, np.array([zone]))
+    >>> (
+    ...     round(float(result.covered_m2[0]) / (np.pi * 100**2), 6),
+    ...     result.method,
+    ... )  # half a disc + a quarter
+    (0.75, 'cerchi esatti')
     """
     zones = np.asarray(zones, dtype=object)
     xy, radius = _sites(points, radius)
@@ -157,8 +169,8 @@ def coverage_table(
     pieces = coverage_pieces(sites.geometry.values, radius, zones)
     area = shapely.area(zones)
     codes = comuni[KEY].to_numpy()
-    site_zone = shapely.STRtree(zones).query(sites.geometry.values, predicate="within")
-    counts = np.bincount(site_zone[1], minlength=len(zones))
+    site_zone = pd.Index(codes).get_indexer(assign_comune(sites, comuni))
+    counts = np.bincount(site_zone[site_zone >= 0], minlength=len(zones))
     residents = population.reindex(codes).to_numpy(dtype=float)
     if population_covered is None:
         covered_pop = residents * coverage.covered_m2 / area

@@ -43,6 +43,16 @@ def agcom_indicators(agcom: pd.DataFrame) -> pd.DataFrame:
         ``ftth_famiglie_pct``, ``ftth_famiglie_<first>_pct``, ``ftth_famiglie_var_pp``,
         ``ftth_punti_pct`` (FTTH points among points reached by any fixed network),
         ``rete_fissa_celle_20m``, ``ftth_celle_pct``, ``fttc_celle_pct``.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> agcom = tt.datasets.agcom_frame().assign(pro_com_t=lambda f: f["com_istat_code"])
+    >>> table = tt.fibre_reach(agcom)
+    >>> table.loc[
+    ...     ["015001", "015009"], ["famiglie_residenti", "famiglie_ftth", "ftth_famiglie_pct"]
+    ... ].values.tolist()
+    [[100.0, 5.0, 5.0], [100.0, 85.0, 85.0]]
     """
     frame = agcom.copy()
     no_ftth = frame[FAMILIES_FTTH].isna() & (frame["Punti dichiarati FTTH"] == 0)
@@ -69,6 +79,14 @@ def bul_status(bul: pd.DataFrame, codes: Iterable[str]) -> pd.DataFrame:
     """Infratel BUL fibre/FWA status per comune (``nessun intervento BUL`` where absent).
 
     Comuni listed under several old names (merged comuni) join their distinct states.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> bul = tt.datasets.bul_frame().assign(pro_com_t=lambda f: f["com_istat_code"])
+    >>> status = tt.bul_status(bul, ["015001", "015002", "015003"])
+    >>> status["bul_stato_fibra"].tolist()
+    ['terminato', 'in esecuzione', 'nessun intervento BUL']
     """
 
     def join(values: pd.Series) -> str:
@@ -101,6 +119,23 @@ def validate_agreements(frame: pd.DataFrame, known: Iterable[str], *, source: st
     Raises
     ------
     UnknownCodeError, InvalidValueError
+
+    Examples
+    --------
+    >>> import pandas as pd, territorio as tt
+    >>> register = pd.DataFrame(
+    ...     {
+    ...         "pro_com_t": ["015001"],
+    ...         "accordo_fibra": ["sì"],
+    ...         "data_accordo": ["2024-03-01"],
+    ...         "stato_collegamento": ["connesso"],
+    ...         "n_sedi_collegate": [3],
+    ...     }
+    ... )
+    >>> tt.check_fibre_agreements(
+    ...     register, ["015001", "015002"], source="accordi.csv"
+    ... ).reset_index().values.tolist()
+    [['015001', True, '2024-03-01', 'connesso', 3]]
     """
     check_known(
         frame[KEY], known, source=source, column="com_istat_code", universe="the CMM comuni"
@@ -149,7 +184,16 @@ def validate_agreements(frame: pd.DataFrame, known: Iterable[str], *, source: st
 
 
 def fibre_priority(indicators: pd.DataFrame, agreements: pd.DataFrame | None) -> pd.DataFrame:
-    """Rank comuni by resident families not reached by FTTH (rule in :data:`PRIORITY_RULE`)."""
+    """Rank comuni by resident families not reached by FTTH (rule in :data:`PRIORITY_RULE`).
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> agcom = tt.datasets.agcom_frame().assign(pro_com_t=lambda f: f["com_istat_code"])
+    >>> ranking = tt.fibre_priority(tt.fibre_reach(agcom), None)
+    >>> ranking.head(3).index.tolist(), ranking["priorita_fibra_rango"].head(3).tolist()
+    (['015001', '015002', '015003'], [1, 2, 3])
+    """
     table = indicators[["famiglie_residenti", "famiglie_ftth", "ftth_famiglie_pct"]].copy()
     table["famiglie_non_ftth"] = table["famiglie_residenti"] - table["famiglie_ftth"]
     eligible = table["famiglie_non_ftth"].notna()

@@ -1,4 +1,4 @@
-"""Import and validation of radio-site registers and candidate-site files.
+"""Validation of radio-site registers and candidate-site files (read by ``territorio.readers``).
 
 A register follows ``services/templates/cmm_siti_5g_TEMPLATE.csv`` of the layer mirror: one row
 per site with ``site_id``, coordinates (``lon``/``lat`` in WGS 84, or ``x``/``y`` with a
@@ -17,10 +17,10 @@ import pandas as pd
 import shapely
 
 from territorio.codes import KEY
+from territorio.crs import WORK_CRS
 from territorio.errors import MissingColumnError
 from territorio.points import PointFileError as RegisterError
-from territorio.points import check_duplicates, check_inside, read_points
-from territorio.readers import WORK_CRS
+from territorio.points import check_duplicates, check_inside
 
 TECHNOLOGIES = ("2G", "3G", "4G", "5G", "5G NR", "5G NSA", "5G SA", "5G DSS")
 ALIASES = {"GSM": "2G", "UMTS": "3G", "LTE": "4G", "NR": "5G NR", "5GNR": "5G NR"}
@@ -44,27 +44,31 @@ def normalise_technologies(text: object) -> tuple[tuple[str, ...], list[str]]:
     return tuple(dict.fromkeys(known)), unknown
 
 
-def read_register(
-    path: Path | str,
+def validate_register(
+    frame: gpd.GeoDataFrame,
+    problems: list[str],
     *,
+    source: Path | str,
     area: shapely.Geometry,
     area_name: str = "the CMM",
-    crs: str | None = None,
     radius_by_technology: dict[str, float],
     small_cell_radius_m: float,
 ) -> gpd.GeoDataFrame:
-    """Read and validate a radio-site register.
+    """Validate the rows of a radio-site register.
 
     Parameters
     ----------
-    path
-        CSV following the template, or a GeoPackage of points with the same columns.
+    frame
+        The points as :func:`territorio.readers.read_points` returns them (``_row``,
+        ``_lonlat``, the file's columns; EPSG:32632).
+    problems
+        Problems found while reading; this function adds its own.
+    source
+        The file, for the error message.
     area
         Sites must lie inside it (EPSG:32632), e.g. the CMM outline or a custom area.
     area_name
         Its name in messages.
-    crs
-        CRS of ``x``/``y`` columns when the file has no ``crs`` column.
     radius_by_technology
         Radius in metres of a macro cell per technology; a site takes the largest of its
         technologies unless it has its own ``raggio_m``.
@@ -82,7 +86,6 @@ def read_register(
     RegisterError
         Listing every problem with row and column.
     """
-    frame, problems = read_points(path, required=("site_id", "tecnologie", "stato"), crs=crs)
     for position, row in enumerate(frame["_row"]):
         techs, unknown = normalise_technologies(frame["tecnologie"].iloc[position])
         if unknown:
@@ -106,7 +109,7 @@ def read_register(
     check_duplicates(frame, "site_id", problems)
     check_inside(frame, area, area_name=area_name, problems=problems)
     if problems:
-        raise RegisterError(path, problems)
+        raise RegisterError(source, problems)
     out = gpd.GeoDataFrame(
         {
             "site_id": frame["site_id"].astype(str).str.strip(),
@@ -155,16 +158,21 @@ def _radii(
     return radius
 
 
-def read_candidates(
-    path: Path | str, *, area: shapely.Geometry, area_name: str = "the CMM", crs: str | None = None
+def validate_candidates(
+    frame: gpd.GeoDataFrame,
+    problems: list[str],
+    *,
+    source: Path | str,
+    area: shapely.Geometry,
+    area_name: str = "the CMM",
 ) -> gpd.GeoDataFrame:
-    """Read candidate locations for new sites: ``id`` (or ``site_id``), optional ``nome``.
+    """Validate candidate locations for new sites: ``id`` (or ``site_id``), optional ``nome``.
 
     Raises
     ------
     RegisterError
     """
-    frame, problems = read_points(path, required=(), crs=crs)
+    path = Path(source)
     id_column = "id" if "id" in frame.columns else "site_id" if "site_id" in frame.columns else None
     if id_column is None:
         raise MissingColumnError(path, ["id"], [c for c in frame.columns if not c.startswith("_")])

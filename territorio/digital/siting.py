@@ -14,67 +14,12 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import rasterio
 import shapely
-from rasterio.features import rasterize
-from rasterio.transform import from_origin
 from scipy.spatial import cKDTree
 
-from territorio.codes import KEY
+from territorio.population import PopulationGrid
 
 GREEDY_GUARANTEE = 1.0 - 1.0 / np.e
-
-
-@dataclass(frozen=True)
-class PopulationGrid:
-    """Residents per grid cell.
-
-    Attributes
-    ----------
-    xy
-        Cell centres, shape (n, 2), EPSG:32632.
-    residents
-        Residents per cell.
-    zone
-        Index of the comune of each cell.
-    rows, cols, transform, shape
-        Where the cells lie on their raster grid (for grids built from rasters).
-    """
-
-    xy: np.ndarray
-    residents: np.ndarray
-    zone: np.ndarray
-    rows: np.ndarray | None = None
-    cols: np.ndarray | None = None
-    transform: rasterio.Affine | None = None
-    shape: tuple[int, int] | None = None
-
-
-def uniform_population_grid(
-    comuni: gpd.GeoDataFrame, population: pd.Series, cell_m: float = 50.0
-) -> PopulationGrid:
-    """Spread each comune's residents evenly over the grid cells whose centre lies in it."""
-    x0, y0, x1, y1 = comuni.total_bounds
-    width = int(np.ceil((x1 - x0) / cell_m))
-    height = int(np.ceil((y1 - y0) / cell_m))
-    transform = from_origin(x0, y1, cell_m, cell_m)
-    labels = rasterize(
-        ((g, i + 1) for i, g in enumerate(comuni.geometry.values)),
-        out_shape=(height, width),
-        transform=transform,
-        fill=0,
-        dtype="uint16",
-    )
-    rows, cols = np.nonzero(labels)
-    zone = labels[rows, cols].astype(np.int64) - 1
-    cells_per_zone = np.bincount(zone, minlength=len(comuni))
-    residents_per_zone = population.reindex(comuni[KEY]).to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_cell = np.where(cells_per_zone > 0, residents_per_zone / cells_per_zone, 0.0)
-    xs, ys = rasterio.transform.xy(transform, rows, cols)
-    return PopulationGrid(
-        np.column_stack([xs, ys]), per_cell[zone], zone, rows, cols, transform, (height, width)
-    )
 
 
 @dataclass(frozen=True)
@@ -88,6 +33,17 @@ class SitingResult:
         gain) and ``popolazione_coperta_cumulata``.
     curve
         Coverage for k = 0..K: ``k``, ``popolazione_coperta``, ``popolazione_coperta_pct``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, territorio as tt
+    >>> territory = tt.datasets.synthetic_territory()
+    >>> grid = tt.uniform_population_grid(territory.comuni, territory.population(), 100.0)
+    >>> candidates = gpd.GeoDataFrame(geometry=territory.comuni.geometry.centroid.values, crs=32632)
+    >>> tt.greedy_siting(grid, candidates, 3, 600.0).curve["popolazione_coperta_pct"].round(
+    ...     1
+    ... ).tolist()
+    [0.0, 20.4, 37.9, 52.5]
     """
 
     chosen: gpd.GeoDataFrame
@@ -123,6 +79,21 @@ def greedy_siting(
     Returns
     -------
     SitingResult
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, territorio as tt
+    >>> grid = tt.PopulationGrid(
+    ...     np.array([[0.0, 0.0], [500.0, 0.0], [2000.0, 0.0]]),
+    ...     np.array([100.0, 10.0, 50.0]),
+    ...     np.zeros(3, dtype=int),
+    ... )
+    >>> candidates = gpd.GeoDataFrame(
+    ...     {"nome": ["A", "B", "C"]}, geometry=shapely.points([(250, 0), (0, 0), (2000, 0)])
+    ... )
+    >>> result = tt.greedy_siting(grid, candidates, 2, 300.0)
+    >>> result.chosen["nome"].tolist(), result.curve["popolazione_coperta"].tolist()
+    (['A', 'C'], [0.0, 110.0, 160.0])
     """
     tree = cKDTree(grid.xy)
     covered = np.zeros(len(grid.residents), dtype=bool)

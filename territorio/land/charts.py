@@ -25,11 +25,6 @@ def _nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
     return ticks
 
 
-def _thousands(value: float, lang: str) -> str:
-    text = f"{value:,.0f}"
-    return text.replace(",", ".") if lang == "it" else text
-
-
 def series_svg(
     years: Sequence[int],
     values: Sequence[float],

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from territorio.config import doc, section
 from territorio.land.thresholds import (
     OTHER_DEFAULT_PCT,
     RESIDENTIAL_DEFAULT_PCT,
     RESIDENTIAL_MAX_PCT,
     Thresholds,
 )
+from territorio.settings import doc
 
 SOURCES = ("ispra_table", "raster")
 
 
-@section("land")
 @dataclass
 class LandConfig:
     """Land consumption (suolo): data source, rasters, PTM thresholds."""

@@ -62,6 +62,24 @@ def monitoring_indicators(
         ``suolo_consumato_<latest>_m2_ab``, ``consumo_netto_<first>_<baseline>_ha``,
         ``consumo_netto_<baseline>_<latest>_ha``, the mean yearly net consumption of both
         periods, ``variazione_dal_<baseline>_pct``.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> stock, wide, flows = tt.datasets.ispra_frames()
+    >>> territory = tt.datasets.synthetic_territory()
+    >>> area = wide.set_index("pro_com_t")["superficie_ha_derived"]
+    >>> population = territory.comuni.set_index("pro_com_t").filter(like="popolazione_")
+    >>> table = tt.land_monitoring(stock, area, population, latest=2024, baseline=2015, first=2006)
+    >>> table.loc[
+    ...     "015001",
+    ...     ["suolo_consumato_2024_ha", "suolo_consumato_2024_pct", "consumo_netto_2015_2024_ha"],
+    ... ].tolist()
+    [19.0, 19.0, 4.5]
+    >>> round(
+    ...     float(table.loc["015001", "suolo_consumato_2024_m2_ab"]), 1
+    ... )  # 19 ha / 1 100 residents
+    172.7
     """
     wide = stock_wide(stock)
     latest = int(max(wide.columns)) if latest is None else latest
@@ -93,6 +111,23 @@ def stock_series(stock: pd.DataFrame, area_ha: pd.Series, population: pd.DataFra
         ``pro_com_t``, ``anno``, ``suolo_consumato_ha``, ``suolo_consumato_pct``,
         ``suolo_consumato_m2_ab`` (NaN for years without population), plus ``fonte`` when the
         input has a ``source`` column.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> stock, wide, _ = tt.datasets.ispra_frames()
+    >>> population = (
+    ...     tt.datasets.synthetic_territory()
+    ...     .comuni.set_index("pro_com_t")
+    ...     .filter(like="popolazione_")
+    ... )
+    >>> series = tt.land_series(
+    ...     stock, wide.set_index("pro_com_t")["superficie_ha_derived"], population
+    ... )
+    >>> series[series["pro_com_t"] == "015001"].tail(2)[
+    ...     ["anno", "suolo_consumato_ha", "suolo_consumato_m2_ab"]
+    ... ].round(1).values.tolist()
+    [[2023.0, 18.5, 185.0], [2024.0, 19.0, 172.7]]
     """
     series = stock[[KEY, "year", "consumed_ha"]].rename(
         columns={"year": "anno", "consumed_ha": "suolo_consumato_ha"}
@@ -130,6 +165,20 @@ def group_series(
         As for :func:`stock_series`.
     groups
         :class:`territorio.territory.Group` objects.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> territory = tt.datasets.synthetic_territory()
+    >>> stock, wide, _ = tt.datasets.ispra_frames()
+    >>> area = wide.set_index("pro_com_t")["superficie_ha_derived"]
+    >>> population = territory.comuni.set_index("pro_com_t").filter(like="popolazione_")
+    >>> series = tt.land_series(stock, area, population)
+    >>> groups = tt.land_series_by_group(series, area, population, territory.groups())
+    >>> groups[(groups["gruppo"] == "cmm") & (groups["anno"] == 2024)][
+    ...     ["suolo_consumato_ha", "suolo_consumato_pct"]
+    ... ].values.tolist()
+    [[207.0, 23.0]]
     """
     rows = []
     by_year = series.pivot_table(index=KEY, columns="anno", values="suolo_consumato_ha")
@@ -187,6 +236,13 @@ def period_flows(flows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
 
     (The net flow of the same span is ``consumo_netto_<start>_<end>_ha`` of
     :func:`monitoring_indicators`.)
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> _, _, flows = tt.datasets.ispra_frames()
+    >>> tt.land_flows(flows, 2015, 2024).loc["015001"].round(2).to_dict()
+    {'consumo_lordo_2015_2024_ha': 5.4, 'ripristino_2015_2024_ha': 0.9}
     """
     inside = flows[(flows["year_from"] >= start) & (flows["year_to"] <= end)]
     sums = inside.groupby(KEY)[["gross_ha", "restored_ha"]].sum()

@@ -41,6 +41,16 @@ class Thresholds:
         Value per ``pro_com_t`` where the PTM sets one; each within the range.
     other_pct
         Other functions (PTM: at least 20 %).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rule = Thresholds(residential_by_comune={"015146": 30.0})
+    >>> rule.required(
+    ...     pd.Series(["015146", "015001", "015001"]),
+    ...     pd.Series(["residenziale", "residenziale", "altro"]),
+    ... ).tolist()
+    [30.0, 25.0, 20.0]
     """
 
     residential_pct: float = RESIDENTIAL_DEFAULT_PCT
@@ -75,22 +85,6 @@ class Thresholds:
         """Required reduction in percent for each (comune, function) row."""
         residential = codes.map(lambda c: self.residential_by_comune.get(c, self.residential_pct))
         return np.where(functions == "residenziale", residential.astype(float), self.other_pct)
-
-
-def read_ambiti(path: Path | str, known_codes: Iterable[str]) -> pd.DataFrame:
-    """Read and validate a user's ambiti file following the template.
-
-    Rows are numbered from 1 (the first data row) in error messages.
-
-    Raises
-    ------
-    MissingColumnError, InvalidValueError, UnknownCodeError, TerritorioError
-    """
-    from territorio.readers import Expectation, read_table
-
-    path = Path(path)
-    frame = read_table(path, Expectation(label="ambiti", columns=TEMPLATE_COLUMNS))
-    return validate_ambiti(frame, known_codes, source=str(path))
 
 
 def validate_ambiti(
@@ -143,6 +137,23 @@ def check_thresholds(ambiti: pd.DataFrame, thresholds: Thresholds) -> pd.DataFra
         ``soglia_pct``, ``superficie_massima_ha`` (the largest area that meets the threshold),
         ``esito`` (``rispettata`` / ``non rispettata`` / ``nessun ambito``), ``incremento``
         (current area above the 2014 baseline) and ``deficit_ha`` (hectares still to cut).
+
+    Examples
+    --------
+    >>> import pandas as pd, territorio as tt
+    >>> ambiti = pd.DataFrame(
+    ...     {
+    ...         "pro_com_t": ["015001", "015002"],
+    ...         "funzione": ["residenziale", "altro"],
+    ...         "superficie_2014_ha": [10.0, 4.0],
+    ...         "superficie_vigente_ha": [7.0, 3.5],
+    ...     }
+    ... )
+    >>> checked = tt.check_ptm_thresholds(ambiti, tt.Thresholds())
+    >>> checked[["pro_com_t", "riduzione_pct", "soglia_pct", "esito"]].values.tolist()
+    [['015001', 30.0, 25.0, 'rispettata'], ['015002', 12.5, 20.0, 'non rispettata']]
+    >>> checked["deficit_ha"].round(2).tolist()  # hectares still to cut
+    [0.0, 0.3]
     """
     out = ambiti.copy()
     base = out["superficie_2014_ha"].to_numpy()

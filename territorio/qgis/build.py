@@ -6,22 +6,15 @@ import geopandas as gpd
 import shapely
 
 from territorio.catalog import Catalog
+from territorio.classes import classify
 from territorio.codes import KEY
+from territorio.crs import WORK_CRS
 from territorio.i18n import pick
 from territorio.indicators import Column
+from territorio.mapspec import MapContent, Overlay
 from territorio.qgis import styles
-from territorio.qgis.geopackage import QgisLayer
-from territorio.webmap.content import THEMES, MapContent, Overlay
-from territorio.webmap.render import classify
-
-GROUP = {
-    "territorio": "Territorio",
-    "suolo": "Suolo",
-    "digitale": "Digitale",
-    "mobilita": "Mobilità",
-    "servizi": "Servizi",
-}
-INPUTS = "Dati di ingresso"
+from territorio.qgis.layers import QgisLayer
+from territorio.qgis.project import INPUTS
 
 
 def kind_of(frame: gpd.GeoDataFrame) -> str:
@@ -76,11 +69,11 @@ def comuni_layer(
     aliases = {KEY: "Codice ISTAT"}
     aliases.update({name: _alias(doc) for name, doc in columns.items()})
     layer_styles, first = [], {}
-    for theme in THEMES:
+    for theme in content.themes():
         for spec in content.choropleths.get(theme, []):
             values = frame[spec.column]
             classes = classify(values, spec, "it")
-            name = f"{GROUP[theme]}: {spec.column}"
+            name = f"{content.group(theme)}: {spec.column}"
             if spec.classification == "categories":
                 style = styles.categorized(
                     name,
@@ -97,7 +90,7 @@ def comuni_layer(
                     spec.column,
                     classes.bounds or [],
                     classes.colors,
-                    [_unescape(label) for label in classes.labels],
+                    classes.labels,
                     "polygon",
                     aliases,
                     fields,
@@ -122,12 +115,12 @@ def comuni_layer(
     return layer, first
 
 
-def overlay_layer(theme: str, overlay: Overlay, catalog: Catalog) -> QgisLayer | None:
-    """An overlay registered for the maps, as a GeoPackage layer with its style."""
+def overlay_layer(group: str, overlay: Overlay, catalog: Catalog) -> QgisLayer | None:
+    """An overlay registered for the maps, as a GeoPackage layer with its style in ``group``."""
     frame = overlay.frame
     if frame is None or frame.empty:
         return None
-    frame = frame.to_crs(comuni_crs()) if frame.crs and frame.crs.to_epsg() != 32632 else frame
+    frame = frame.to_crs(WORK_CRS) if frame.crs and frame.crs.to_epsg() != 32632 else frame
     fields = [c for c in frame.columns if c != frame.geometry.name and not str(c).startswith("_")]
     aliases = {f: pick(label, "it") or f for f, label in overlay.fields}
     kind = kind_of(frame)
@@ -143,7 +136,7 @@ def overlay_layer(theme: str, overlay: Overlay, catalog: Catalog) -> QgisLayer |
     return QgisLayer(
         overlay.name,
         title,
-        GROUP[theme],
+        group,
         gpd.GeoDataFrame(frame, crs=frame.crs),
         kind,
         [style],
@@ -180,7 +173,7 @@ def input_layers(catalog: Catalog, skip: set[str]) -> list[QgisLayer]:
     return out
 
 
-def network_layer(edges: gpd.GeoDataFrame, catalog: Catalog) -> QgisLayer:
+def network_layer(edges: gpd.GeoDataFrame, catalog: Catalog, group: str) -> QgisLayer:
     """The walking network's edges (u, v, length_m), as written for the access GeoPackage."""
     title = "Rete pedonale (OSM)"
     style = styles.single(
@@ -189,7 +182,7 @@ def network_layer(edges: gpd.GeoDataFrame, catalog: Catalog) -> QgisLayer:
     return QgisLayer(
         "rete_pedonale",
         title,
-        "Mobilità",
+        group,
         edges,
         "line",
         [style],
@@ -221,21 +214,8 @@ def extent(comuni: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     return (x0 - dx, y0 - dy, x1 + dx, y1 + dy)
 
 
-def comuni_crs():
-    """The working CRS."""
-    from territorio.readers import WORK_CRS
-
-    return WORK_CRS
-
-
 def _alias(doc: Column) -> str:
     text = doc.text("it")
     unit = f" ({doc.unit})" if doc.unit else ""
     short = text if len(text) <= 70 else text[:67].rsplit(" ", 1)[0] + "…"
     return short + unit
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from pyproj import CRS
 
-from territorio.qgis.geopackage import QgisLayer
+from territorio.qgis.layers import QgisLayer
 from territorio.qgis.styles import inner
 
-GROUPS = ("Territorio", "Suolo", "Digitale", "Mobilità", "Servizi", "Dati di ingresso")
+INPUTS = "Dati di ingresso"
+"""The group of the run's input layers, always last."""
 QGIS_GEOMETRY = {"polygon": "Polygon", "point": "Point", "line": "Line"}
 
 
@@ -70,13 +69,16 @@ def vector_entry(
     )
 
 
-def write_project(
-    path: Path, title: str, entries: list[ProjectLayer], extent: tuple[float, float, float, float]
-) -> None:
-    """Write ``path`` (.qgz: the .qgs document zipped) with layers grouped by theme."""
+def project_document(
+    title: str, entries: list[ProjectLayer], extent: tuple[float, float, float, float]
+) -> str:
+    """The ``.qgs`` document with layers grouped by theme (groups in order of first entry)."""
     srs = _srs()
     groups = []
-    for group in GROUPS:
+    order_of_groups = list(dict.fromkeys(e.group for e in entries if e.group != INPUTS))
+    if any(e.group == INPUTS for e in entries):
+        order_of_groups.append(INPUTS)
+    for group in order_of_groups:
         members = [e for e in entries if e.group == group]
         if not members:
             continue
@@ -125,5 +127,4 @@ def write_project(
         '<SpatialRefSys><ProjectionsEnabled type="int">1</ProjectionsEnabled></SpatialRefSys>'
         "</properties></qgis>"
     )
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(path.with_suffix(".qgs").name, document)
+    return document

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from territorio.config import doc, section
+from territorio.settings import doc
 
 
-@section("services")
 @dataclass
 class ServicesConfig:
     """Schools, health services and the Parco Agricolo Sud (servizi)."""

@@ -8,6 +8,7 @@ listed, never dropped.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -15,6 +16,8 @@ import pandas as pd
 import shapely
 
 from territorio.codes import KEY
+from territorio.points import PointFileError, check_duplicates, check_inside
+from territorio.spatial import assign_comune
 
 PNRR_TYPES = {
     "Casa della Comunita'": "case_comunita_previste",
@@ -29,14 +32,27 @@ def locate(
 ) -> gpd.GeoDataFrame:
     """Add the comune each point lies in, and flags.
 
-    ``comune_geo`` is the comune the point lies in (None outside the CMM), ``fuori_cmm`` flags
-    points outside it and ``comune_diverso`` points inside it but not in the declared comune.
+    ``comune_geo`` is the comune the point lies in (None outside the CMM; a point on a shared
+    border goes to its declared comune, see :func:`territorio.spatial.assign_comune`),
+    ``fuori_cmm`` flags points outside it and ``comune_diverso`` points inside it but not in
+    the declared comune.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> territory = tt.datasets.synthetic_territory()
+    >>> points = tt.locate_points(
+    ...     tt.datasets.pharmacies_frame().to_crs(32632), territory.comuni, "com_istat_code"
+    ... )
+    >>> points[["codice_farmacia", "fuori_cmm", "comune_diverso"]].values.tolist()
+    [['F0', False, False], ['F1', False, False], ['F2', False, False], ['F3', False, True],
+     ['F4', True, False]]
+    >>> points["comune_geo"].dropna().tolist()  # F3 declares 015003 but lies in 015006
+    ['015001', '015001', '015002', '015006']
     """
-    hits = shapely.STRtree(comuni.geometry.values).query(points.geometry.values, predicate="within")
-    geo = np.full(len(points), None, dtype=object)
-    geo[hits[0]] = comuni[KEY].to_numpy()[hits[1]]
+    claimed = points[declared] if declared and declared in points.columns else None
     out = points.copy()
-    out["comune_geo"] = geo
+    out["comune_geo"] = assign_comune(points, comuni, claimed)
     out["fuori_cmm"] = pd.isna(out["comune_geo"])
     if declared and declared in out.columns:
         out["comune_dichiarato"] = out[declared]
@@ -49,7 +65,18 @@ def locate(
 def count_per_comune(
     points: gpd.GeoDataFrame, codes: Iterable[str], mask: np.ndarray | None = None
 ) -> pd.Series:
-    """Points per comune by location (0 where none); ``mask`` selects the points counted."""
+    """Points per comune by location (0 where none); ``mask`` selects the points counted.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> territory = tt.datasets.synthetic_territory()
+    >>> pharmacies = tt.locate_points(
+    ...     tt.datasets.pharmacies_frame().to_crs(32632), territory.comuni, "com_istat_code"
+    ... )
+    >>> tt.count_per_comune(pharmacies, territory.codes).tolist()
+    [2, 1, 0, 0, 0, 1, 0, 0, 0]
+    """
     selected = points if mask is None else points[mask]
     counts = selected["comune_geo"].dropna().value_counts()
     return counts.reindex(list(codes), fill_value=0).astype(int)
@@ -59,6 +86,16 @@ def students(sedi: pd.DataFrame, codes: Iterable[str]) -> pd.DataFrame:
     """Upper-secondary pupils per comune (state sedi; ``allievi_sede`` where known).
 
     Returns ``scuole_sec2_allievi`` and ``scuole_sec2_sedi_con_allievi`` (sedi with a number).
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> territory = tt.datasets.synthetic_territory()
+    >>> sedi = tt.locate_points(
+    ...     tt.datasets.lombarde_frame().to_crs(32632), territory.comuni, "com_istat_code"
+    ... )
+    >>> tt.school_pupils(sedi, ["015005", "015007"]).values.tolist()
+    [[120.0, 1.0], [80.0, 1.0]]
     """
     state = sedi[
         (sedi["classificazione"] == "Statale") & sedi["tipologia_sede"].isin(UPPER_SECONDARY_TYPES)
@@ -76,7 +113,15 @@ def students(sedi: pd.DataFrame, codes: Iterable[str]) -> pd.DataFrame:
 
 
 def pnrr_counts(projects: pd.DataFrame, codes: Iterable[str]) -> pd.DataFrame:
-    """Planned Case / Ospedali di Comunità and COT per comune, from the declared ISTAT code."""
+    """Planned Case / Ospedali di Comunità and COT per comune, from the declared ISTAT code.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> projects = tt.datasets.pnrr_frame().rename(columns={"com_istat_code": "pro_com_t"})
+    >>> tt.pnrr_health_counts(projects, ["015001", "015005"]).values.tolist()
+    [[2, 0, 0], [0, 1, 0]]
+    """
     out = pd.DataFrame(index=pd.Index(list(codes), name=KEY))
     for label, column in PNRR_TYPES.items():
         part = projects[projects["tipo_struttura"] == label]
@@ -122,19 +167,19 @@ _TYPE_ALIASES = {
 }
 
 
-def read_community_points(path, area: shapely.Geometry, crs: str | None = None) -> gpd.GeoDataFrame:
-    """Read user coordinates of Case / Ospedali di Comunità and COT, validated row by row.
+def validate_community_points(
+    frame: gpd.GeoDataFrame, problems: list[str], *, source: Path | str, area: shapely.Geometry
+) -> gpd.GeoDataFrame:
+    """Validate user coordinates of Case / Ospedali di Comunità and COT, row by row.
 
-    The template is ``territorio/services/strutture_comunita_TEMPLATE.csv``.
+    The template is ``territorio/services/strutture_comunita_TEMPLATE.csv``; the file is read
+    by :func:`territorio.readers.read_community_points`.
 
     Raises
     ------
     territorio.points.PointFileError
         Listing rows outside the CMM, swapped lat/lon, repeated CUP or place, unknown types.
     """
-    from territorio.points import PointFileError, check_duplicates, check_inside, read_points
-
-    frame, problems = read_points(path, required=("cup", "tipo_struttura"), crs=crs)
     types = []
     for row, value in zip(frame["_row"], frame["tipo_struttura"], strict=True):
         label = _TYPE_ALIASES.get(str(value).strip().lower())
@@ -147,7 +192,7 @@ def read_community_points(path, area: shapely.Geometry, crs: str | None = None) 
     check_duplicates(frame, "cup", problems)
     check_inside(frame, area, area_name="the CMM", problems=problems)
     if problems:
-        raise PointFileError(path, problems)
+        raise PointFileError(source, problems)
     name = frame["denominazione"] if "denominazione" in frame.columns else frame["cup"]
     return gpd.GeoDataFrame(
         {"cup": frame["cup"].astype(str), "tipo_struttura": types, "denominazione": name},

@@ -16,19 +16,18 @@ import shapely
 
 from territorio.codes import KEY
 from territorio.errors import TerritorioError
+from territorio.zonal import ConsumedRule, RasterSource, zonal_consumed
 
 
-def read_park(path: Path | str) -> shapely.Geometry:
-    """The park polygon(s) from a user file, in EPSG:32632, as one geometry.
+def park_polygon(frame: gpd.GeoDataFrame, *, source: Path | str) -> shapely.Geometry:
+    """The park polygon(s) of a vector layer (EPSG:32632), as one valid geometry.
 
     Raises
     ------
     TerritorioError
-        If the file holds no polygon.
+        If the layer holds no polygon.
     """
-    from territorio.readers import Expectation, read_vector
-
-    frame = read_vector(Path(path), Expectation(label="parco_sud_perimetro"))
+    path = source
     polygons = frame[frame.geom_type.isin(["Polygon", "MultiPolygon"])]
     if polygons.empty:
         raise TerritorioError(f"{path}: no polygon found; expected the park perimeter")
@@ -53,6 +52,16 @@ def park_by_comune(
         Residents per ``pro_com_t``.
     points
         Facility layers by name; their points inside the park are counted per comune.
+
+    Examples
+    --------
+    >>> import shapely, territorio as tt
+    >>> territory = tt.datasets.synthetic_territory()
+    >>> x0, y0, _, y1 = territory.comuni.total_bounds
+    >>> park = shapely.box(x0, y0, x0 + 500, y1)  # the western half of the first column
+    >>> table = tt.park_by_comune(park, territory.comuni, territory.population(), {})
+    >>> table.loc[["015001", "015002"]].values.tolist()
+    [[50.0, 50.0, 550.0], [0.0, 0.0, 0.0]]
     """
     geoms = comuni.geometry.values
     inside = shapely.intersection(geoms, park)
@@ -73,14 +82,15 @@ def park_by_comune(
 def consumed_inside_outside(
     park: shapely.Geometry,
     comuni: gpd.GeoDataFrame,
-    raster: Path | str,
+    raster: RasterSource,
     *,
     threshold: float | None = None,
     values: tuple[int, ...] = (1,),
 ) -> pd.DataFrame:
-    """Consumed hectares per comune inside and outside the park, from one raster."""
-    from territorio.land.zonal import ConsumedRule, zonal_consumed
+    """Consumed hectares per comune inside and outside the park, from one raster.
 
+    ``raster`` is an open rasterio dataset or a :class:`territorio.zonal.ArrayRaster`.
+    """
     inside = shapely.intersection(comuni.geometry.values, park)
     outside = shapely.difference(comuni.geometry.values, park)
     codes = comuni[KEY].to_numpy()

@@ -11,11 +11,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from territorio.access.analysis import AccessResult, cell_times, solve_mode
 from territorio.codes import KEY
-from territorio.digital.siting import PopulationGrid
-
-SPEEDS = {"walk": "walk_speed_kmh", "bike": "bike_speed_kmh"}
+from territorio.network.times import AccessResult, cell_times, solve_mode
+from territorio.population import PopulationGrid
 
 
 def to_nearest_node(points: gpd.GeoDataFrame, access: AccessResult) -> pd.DataFrame:
@@ -29,6 +27,17 @@ def to_nearest_node(points: gpd.GeoDataFrame, access: AccessResult) -> pd.DataFr
     pandas.DataFrame
         Same index as ``points``: ``nodo_id``, ``nodo_nome``, ``nodo_modi``, ``nodo_linee``,
         ``nodo_corse_giorno_ferrovia``, ``tempo_piedi_nodo_min``, ``metodo``.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> data = tt.datasets.synthetic_access()
+    >>> access = tt.access_to_nodes(data.network, data.stations, data.grid, data.codes)
+    >>> schools = tt.datasets.schools_frame().to_crs(32632)
+    >>> near = tt.time_to_nearest_node(schools, access)
+    >>> near[["nodo_nome", "tempo_piedi_nodo_min", "metodo"]].round(1).values.tolist()
+    [['Centro', 6.7, 'rete'], ['Centro', 6.7, 'rete'], ['Nord', 0.4, 'rete'],
+     ['Centro', 24.0, 'stima']]
     """
     xy = shapely.get_coordinates(points.geometry.values)
     probe = PopulationGrid(xy, np.zeros(len(xy)), np.zeros(len(xy), dtype=int))
@@ -69,6 +78,16 @@ def residents_within(
 
     Returns ``ab`` (residents) and ``pct`` per ``pro_com_t``, on the same grid as the access
     indicators (uniform residents per comune; straight-line estimate outside the extract).
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> data = tt.datasets.synthetic_access()
+    >>> access = tt.access_to_nodes(data.network, data.stations, data.grid, data.codes)
+    >>> schools = tt.datasets.schools_frame().to_crs(32632)
+    >>> within = tt.residents_within(schools, access, "bike", 5, 15.0, 300.0, data.codes)
+    >>> within["pct"].round(1).tolist()
+    [3.2, 50.0, 100.0, 50.0, 100.0, 66.8, 100.0, 50.0, 6.5]
     """
     result = solve_mode(access.network, points, mode, speed_kmh, max_snap_m)
     grid = access.times.grid

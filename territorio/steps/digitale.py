@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from pathlib import Path
+
 import geopandas as gpd
 import pandas as pd
 
 from territorio.codes import KEY
 from territorio.digital import analysis, fibre
 from territorio.digital.config import DigitalConfig
-from territorio.digital.siting import GREEDY_GUARANTEE
+from territorio.digital.siting import GREEDY_GUARANTEE, SitingResult
 from territorio.indicators import Column, Ratio
-from territorio.pipeline import RunContext, register_step
-from territorio.webmap.content import Choropleth, Overlay
+from territorio.loaders import load_candidates, load_population_grid, load_register
+from territorio.mapspec import Choropleth, Overlay
+from territorio.pipeline import RunContext, Theme
+from territorio.readers import Expectation, open_raster
+from territorio.spatial import assign_comune
+from territorio.territory import Territory
 
 FOLDER = "digitale"
 SCENARIO_LABEL = "scenario: {n} siti su sedi scolastiche CMM"
@@ -210,17 +217,42 @@ def _coverage_columns(prefix: str, label: dict[str, str], sources: tuple[str, ..
     ]
 
 
-@register_step("digitale", order=20, it="Infrastrutture digitali", en="Digital infrastructure")
+def coverage_of(
+    territory: Territory, sites: gpd.GeoDataFrame, raster: Path | None
+) -> analysis.CoverageResult:
+    """5G coverage per comune, weighted by the population raster when one is given."""
+    opened = open_raster(raster, Expectation(label=str(raster))) if raster else nullcontext()
+    with opened as src:
+        return analysis.coverage_5g(
+            territory.comuni, territory.population(), sites, population_raster=src
+        )
+
+
+def siting_of(
+    territory: Territory,
+    candidates: gpd.GeoDataFrame,
+    k: int,
+    cfg: DigitalConfig,
+    existing: gpd.GeoDataFrame | None,
+    raster: Path | None,
+) -> SitingResult:
+    """Greedy choice of ``k`` new sites, residents from the raster or uniform per comune."""
+    grid = load_population_grid(territory, cfg.grid_cell_m, raster)
+    return analysis.choose_sites(
+        grid, candidates, territory.comuni, k, cfg.new_site_radius_m, existing
+    )
+
+
 def digital_step(ctx: RunContext) -> None:
     """Fibre indicators and ranking; 5G coverage of the register or of the school scenario."""
     cfg: DigitalConfig = ctx.config["digital"]
     _fibre(ctx)
     raster = ctx.config.resolve(cfg.population_raster) if cfg.population_raster else None
-    register = analysis.load_register(ctx.catalog, ctx.territory, cfg)
-    candidates = analysis.candidate_sites(ctx.catalog, ctx.territory, cfg)
+    register = load_register(ctx.catalog, ctx.territory, cfg)
+    candidates = load_candidates(ctx.catalog, ctx.territory, cfg)
     if register is not None:
-        sites = analysis.five_g_sites(register, cfg)
-        result = analysis.coverage_for(ctx.territory, sites, cfg, raster)
+        sites = analysis.five_g_sites(register, cfg.coverage_technologies, cfg.coverage_states)
+        result = coverage_of(ctx.territory, sites, raster)
         _add_coverage(
             ctx,
             "copertura_5g",
@@ -228,7 +260,7 @@ def digital_step(ctx: RunContext) -> None:
             {"it": "registro CMM", "en": "CMM register"},
             ("cmm_siti_5g",),
         )
-        picked = analysis.siting(ctx.territory, candidates, cfg.new_sites, cfg, sites, raster)
+        picked = siting_of(ctx.territory, candidates, cfg.new_sites, cfg, sites, raster)
         _write_layers(ctx, "copertura_5g", sites, result, picked, candidates)
         _register_maps(
             ctx, "copertura_5g", {"it": "registro CMM", "en": "CMM register"}, sites, result
@@ -245,9 +277,9 @@ def digital_step(ctx: RunContext) -> None:
         )
         return
     label = SCENARIO_LABEL.format(n=cfg.scenario_sites)
-    picked = analysis.siting(ctx.territory, candidates, cfg.scenario_sites, cfg, None, raster)
+    picked = siting_of(ctx.territory, candidates, cfg.scenario_sites, cfg, None, raster)
     sites = picked.chosen.assign(raggio_m=cfg.new_site_radius_m)
-    result = analysis.coverage_for(ctx.territory, sites, cfg, raster)
+    result = coverage_of(ctx.territory, sites, raster)
     _add_coverage(
         ctx,
         "scenario_5g",
@@ -316,8 +348,7 @@ def _register_maps(
     )
     points = sites.copy()
     name = "nome" if "nome" in points.columns else "denominazione_sito"
-    within = analysis.comune_of(ctx.territory, points)
-    points["pro_com_t"] = within
+    points["pro_com_t"] = assign_comune(points, ctx.territory.comuni)
     ctx.maps.overlay(
         "digitale",
         Overlay(
@@ -411,7 +442,7 @@ def _fibre(ctx: RunContext) -> None:
     )
     names = territory.comuni.set_index(KEY)["comune"]
     priority.insert(0, "comune", names.reindex(priority.index))
-    priority.to_csv(ctx.outputs.path(f"{FOLDER}/priorita_fibra.csv"), float_format="%.10g")
+    ctx.outputs.write_csv(f"{FOLDER}/priorita_fibra.csv", priority, index=True)
     ctx.note("digitale", fibre.PRIORITY_RULE["it"], fibre.PRIORITY_RULE["en"])
 
 
@@ -445,7 +476,7 @@ def _add_coverage(
     out = table.reset_index()[[KEY, *analysis.COVERAGE_COLUMNS]]
     out["comune"] = ctx.territory.comuni.set_index(KEY)["comune"].reindex(out[KEY]).to_numpy()
     out["ponderazione_popolazione"] = result.weighting
-    out.to_csv(ctx.outputs.path(f"{FOLDER}/{prefix}_comuni.csv"), index=False, float_format="%.10g")
+    ctx.outputs.write_csv(f"{FOLDER}/{prefix}_comuni.csv", out)
 
 
 def _write_layers(
@@ -453,19 +484,26 @@ def _write_layers(
     prefix: str,
     sites: gpd.GeoDataFrame,
     result: analysis.CoverageResult,
-    picked,
+    picked: SitingResult,
     candidates: gpd.GeoDataFrame,
 ) -> None:
-    path = ctx.outputs.path(f"{FOLDER}/{prefix}.gpkg")
     keep = [c for c in sites.columns if c not in ("_row", "_lonlat")]
-    gpd.GeoDataFrame(sites[keep], crs=sites.crs).to_file(path, layer="siti", driver="GPKG")
+    layers = {"siti": gpd.GeoDataFrame(sites[keep], crs=sites.crs)}
     if not result.layer.empty:
-        result.layer.to_file(path, layer="copertura", driver="GPKG")
-    candidates.to_file(path, layer="candidati", driver="GPKG")
-    picked.chosen.to_file(path, layer="siti_scelti", driver="GPKG")
-    picked.chosen.drop(columns="geometry").to_csv(
-        ctx.outputs.path(f"{FOLDER}/{prefix}_siti_scelti.csv"), index=False, float_format="%.10g"
+        layers["copertura"] = result.layer
+    layers["candidati"] = candidates
+    layers["siti_scelti"] = picked.chosen
+    ctx.outputs.write_layers(f"{FOLDER}/{prefix}.gpkg", layers)
+    ctx.outputs.write_csv(
+        f"{FOLDER}/{prefix}_siti_scelti.csv", picked.chosen.drop(columns="geometry")
     )
-    picked.curve.to_csv(
-        ctx.outputs.path(f"{FOLDER}/{prefix}_curva.csv"), index=False, float_format="%.10g"
-    )
+    ctx.outputs.write_csv(f"{FOLDER}/{prefix}_curva.csv", picked.curve)
+
+
+THEME = Theme(
+    "digitale",
+    {"it": "Infrastrutture digitali", "en": "Digital infrastructure"},
+    digital_step,
+    group={"it": "Digitale", "en": "Digital"},
+    config=("digital", DigitalConfig),
+)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from territorio.codes import KEY
-from territorio.pipeline import RunContext, register_step
+from territorio.pipeline import RunContext, Theme
 from territorio.webmap import render
 
 LIB = "lib"
 
 
-@register_step("mappe", order=90, it="Mappe e atlante", en="Maps and atlas")
 def maps_step(ctx: RunContext) -> None:
     """Render every registered theme, the overview ``index.html`` and ``comuni/<code>.html``."""
     lang = ctx.config.lang
@@ -23,14 +22,12 @@ def maps_step(ctx: RunContext) -> None:
         ctx.catalog,
         lang,
     )
-    render.copy_assets(ctx.outputs.folder(LIB))
+    ctx.outputs.copy_tree(LIB, render.VENDOR)
     for theme in ctx.maps.themes():
-        render.theme_page(data, theme, LIB).save(str(ctx.outputs.path(f"{theme}.html")))
-    render.overview_page(data, LIB).save(str(ctx.outputs.path("index.html")))
+        ctx.outputs.write_map(f"{theme}.html", render.theme_page(data, theme, LIB))
+    ctx.outputs.write_map("index.html", render.overview_page(data, LIB))
     for code in ctx.territory.comuni[KEY]:
-        render.atlas_page(data, code, f"../{LIB}").save(
-            str(ctx.outputs.path(f"comuni/{code}.html"))
-        )
+        ctx.outputs.write_map(f"comuni/{code}.html", render.atlas_page(data, code, f"../{LIB}"))
     ctx.note(
         "mappe",
         f"Mappe: index.html, {len(ctx.maps.themes())} mappe tematiche e "
@@ -40,3 +37,6 @@ def maps_step(ctx: RunContext) -> None:
         f"{len(ctx.territory.comuni)} atlas pages (comuni/); they work offline (Leaflet in "
         "lib/); the OpenStreetMap background is optional and needs internet.",
     )
+
+
+THEME = Theme("mappe", {"it": "Mappe e atlante", "en": "Maps and atlas"}, maps_step)

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from territorio.access.analysis import MODES, AccessResult, run_access
+import geopandas as gpd
+import numpy as np
+
+from territorio.access.analysis import MODES
 from territorio.access.config import AccessConfig
-from territorio.access.outputs import write_access_outputs
+from territorio.access.layers import (
+    NODATA,
+    TIFF_BANDS,
+    access_layers,
+    station_table,
+    travel_time_bands,
+)
+from territorio.crs import WORK_CRS
 from territorio.indicators import Column, Ratio
-from territorio.pipeline import RunContext, register_step
-from territorio.webmap.content import Choropleth, Overlay
+from territorio.loaders import load_access
+from territorio.mapspec import Choropleth, Overlay
+from territorio.network.times import AccessResult
+from territorio.outputs import OutputSet
+from territorio.pipeline import RunContext, Theme
 
 FOLDER = "mobilita"
+GPKG = "accessibilita.gpkg"
+TIFF = "tempi_viaggio.tif"
+STATIONS_CSV = "nodi_interscambio.csv"
+ACCESS = "access"
+"""Result name of the access run (an :class:`AccessResult`), for steps that need it."""
+ACCESS_LAYERS = "access_layers"
+"""Result name of the access GeoPackage's layers (``dict`` of GeoDataFrames)."""
 SOURCES = (
     "nodi_interscambio",
     "osm_milano_2015_highways",
@@ -104,22 +124,58 @@ def access_columns(result: AccessResult, cfg: AccessConfig, latest_year: int) ->
     return columns
 
 
-@register_step(
-    "mobilita", order=30, it="Accesso ai nodi di interscambio", en="Access to interchange nodes"
-)
+def compute_access(ctx: RunContext) -> AccessResult:
+    """The access run of this pipeline (provider of the ``access`` result)."""
+    return load_access(
+        ctx.catalog,
+        ctx.territory,
+        ctx.config["access"],
+        base=ctx.config.base_dir,
+        progress=ctx.progress,
+    )
+
+
+def write_access(
+    outputs: OutputSet,
+    folder: str,
+    result: AccessResult,
+    cfg: AccessConfig,
+    codes: np.ndarray,
+    attribution: str,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Write the GeoPackage, the travel-time GeoTIFF and the station table under ``folder``.
+
+    Returns the GeoPackage's layers by name, for the maps and the QGIS outputs to reuse.
+    """
+    prefix = f"{folder}/" if folder else ""
+    layers = access_layers(result, cfg, codes)
+    outputs.write_layers(
+        prefix + GPKG, layers, {name: f"{name} — {attribution}" for name in layers}
+    )
+    grid = result.times.grid
+    outputs.write_geotiff(
+        prefix + TIFF,
+        travel_time_bands(result),
+        transform=grid.transform,
+        crs=WORK_CRS,
+        nodata=NODATA,
+        names=list(TIFF_BANDS),
+        tags={"unita": "minuti", "fonte": "territorio access", "rete": str(result.network_file)},
+    )
+    outputs.write_csv(prefix + STATIONS_CSV, station_table(result))
+    return layers
+
+
 def access_step(ctx: RunContext) -> None:
     """Times to interchange nodes on foot and by bike, indicators per comune, layers."""
     cfg: AccessConfig = ctx.config["access"]
-    result = run_access(
-        ctx.catalog, ctx.territory, cfg, base=ctx.config.base_dir, progress=ctx.progress
-    )
-    ctx.shared["access"] = result
+    result = ctx.results.need(ACCESS, AccessResult, ctx)
     columns = access_columns(result, cfg, ctx.territory.latest_year)
     ctx.table.add(result.indicators[[c.name for c in columns]], columns, source="mobilita")
     codes = ctx.territory.comuni["pro_com_t"].to_numpy()
     attribution = "; ".join(ctx.catalog.attributions(ctx.config.lang, list(SOURCES)))
-    layers = write_access_outputs(result, cfg, codes, ctx.outputs, FOLDER, attribution)
-    ctx.shared["access_layers"] = layers
+    layers = write_access(ctx.outputs, FOLDER, result, cfg, codes, attribution)
+    ctx.results.put(ACCESS_LAYERS, layers)
     note_access(ctx, result)
     _register_maps(ctx, result, cfg, layers, attribution)
 
@@ -214,3 +270,13 @@ def note_access(ctx: RunContext, result: AccessResult) -> None:
         f"nodes reaching no node: walk {lost_walk}, bike {lost_bike}. Rail departures from the "
         f"Trenord GTFS of {day}.",
     )
+
+
+THEME = Theme(
+    "mobilita",
+    {"it": "Mobilità", "en": "Mobility"},
+    access_step,
+    group={"it": "Mobilità", "en": "Mobility"},
+    config=("access", AccessConfig),
+    provides={ACCESS: compute_access},
+)

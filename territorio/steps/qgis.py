@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from territorio.pipeline import RunContext, register_step
+import geopandas as gpd
+
+from territorio.pipeline import RunContext, Theme
 from territorio.qgis import build, styles
-from territorio.qgis.geopackage import write_geopackage
-from territorio.qgis.project import ProjectLayer, vector_entry, write_project
-from territorio.webmap.content import THEMES
+from territorio.qgis.project import ProjectLayer, project_document, vector_entry
+from territorio.steps.mobilita import ACCESS_LAYERS
 
 GPKG = "territorio.gpkg"
 PROJECT = "territorio.qgz"
 TIFF = "mobilita/tempi_viaggio.tif"
 
 
-@register_step("qgis", order=95, it="Uscite per QGIS", en="QGIS outputs")
 def qgis_step(ctx: RunContext) -> None:
     """Write every layer of the run into one GeoPackage and a project grouped by theme."""
     territory = ctx.territory
@@ -21,22 +21,22 @@ def qgis_step(ctx: RunContext) -> None:
         territory.comuni, ctx.table.frame, ctx.table.columns, ctx.maps, ctx.catalog
     )
     layers = [comuni, build.outline_layer(territory.outline, ctx.catalog)]
-    for theme in THEMES:
+    for theme in ctx.maps.themes():
         for overlay in ctx.maps.overlays.get(theme, []):
-            layer = build.overlay_layer(theme, overlay, ctx.catalog)
+            layer = build.overlay_layer(ctx.maps.group(theme), overlay, ctx.catalog)
             if layer is not None:
                 layers.append(layer)
-    access = ctx.shared.get("access")
-    written = ctx.shared.get("access_layers", {})
-    if "rete_pedonale" in written:
-        layers.append(build.network_layer(written["rete_pedonale"], ctx.catalog))
+    access_layers = ctx.results.find(ACCESS_LAYERS, dict) or {}
+    if "rete_pedonale" in access_layers:
+        edges: gpd.GeoDataFrame = access_layers["rete_pedonale"]
+        layers.append(build.network_layer(edges, ctx.catalog, ctx.maps.group("mobilita")))
     layers += build.input_layers(ctx.catalog, skip={"cmm_comuni", "cmm_confine"})
-    write_geopackage(ctx.outputs.path(GPKG), layers)
+    ctx.outputs.write_geopackage(GPKG, layers)
 
     entries: list[ProjectLayer] = []
     for theme, index in first.items():
         style = comuni.styles[index]
-        group = build.GROUP[theme]
+        group = ctx.maps.group(theme)
         entries.append(
             vector_entry(
                 comuni,
@@ -57,7 +57,7 @@ def qgis_step(ctx: RunContext) -> None:
                 and layer.kind == "point",
             )
         )
-    if access is not None:
+    if access_layers:
         stops = [
             (0.0, "#1a9850"),
             (5.0, "#91cf60"),
@@ -69,7 +69,7 @@ def qgis_step(ctx: RunContext) -> None:
             ProjectLayer(
                 "tempi_piedi",
                 "Minuti a piedi al nodo più vicino",
-                "Mobilità",
+                ctx.maps.group("mobilita"),
                 f"./{TIFF}",
                 "gdal",
                 "raster",
@@ -77,9 +77,8 @@ def qgis_step(ctx: RunContext) -> None:
                 False,
             )
         )
-    write_project(
-        ctx.outputs.path(PROJECT), "Territorio CMM", entries, build.extent(territory.comuni)
-    )
+    document = project_document("Territorio CMM", entries, build.extent(territory.comuni))
+    ctx.outputs.write_zip(PROJECT, {PROJECT.replace(".qgz", ".qgs"): document})
     ctx.note(
         "qgis",
         f"QGIS: {GPKG} con {len(layers)} strati (stili predefiniti, alias italiani, fonti nei "
@@ -87,3 +86,6 @@ def qgis_step(ctx: RunContext) -> None:
         f"QGIS: {GPKG} with {len(layers)} layers (default styles, Italian aliases, sources in "
         f"the metadata) and {PROJECT} with {len(entries)} entries grouped by theme.",
     )
+
+
+THEME = Theme("qgis", {"it": "Uscite per QGIS", "en": "QGIS outputs"}, qgis_step)

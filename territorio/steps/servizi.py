@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import geopandas as gpd
 import pandas as pd
+import shapely
 
-from territorio.access.analysis import AccessResult, run_access
 from territorio.codes import KEY
 from territorio.indicators import Column, Ratio
-from territorio.pipeline import RunContext, register_step
+from territorio.mapspec import Choropleth, Overlay
+from territorio.network.times import AccessResult
+from territorio.pipeline import RunContext, Theme
+from territorio.rates import per_residents
+from territorio.readers import Expectation, open_raster, read_community_points, read_park
 from territorio.services import facilities, park, proximity
 from territorio.services.config import ServicesConfig
-from territorio.webmap.content import Choropleth, Overlay
+from territorio.steps.mobilita import ACCESS
 
 FOLDER = "servizi"
 ACCESS_SOURCES = ("nodi_interscambio", "osm_milano_2015_highways")
-
-
-def _access(ctx: RunContext) -> AccessResult:
-    """The accessibility run of this pipeline, or a new one when ``mobilita`` did not run."""
-    if "access" not in ctx.shared:
-        ctx.shared["access"] = run_access(
-            ctx.catalog,
-            ctx.territory,
-            ctx.config["access"],
-            base=ctx.config.base_dir,
-            progress=ctx.progress,
-        )
-    return ctx.shared["access"]
 
 
 def _columns(cfg: ServicesConfig, latest: int, speed: float) -> list[Column]:
@@ -155,9 +148,6 @@ def _columns(cfg: ServicesConfig, latest: int, speed: float) -> list[Column]:
     ]
 
 
-@register_step(
-    "servizi", order=40, it="Scuole, sanità e Parco Sud", en="Schools, health and Parco Sud"
-)
 def services_step(ctx: RunContext) -> None:
     """Counts, proximity to interchange nodes, bike access to schools, park indicators."""
     cfg: ServicesConfig = ctx.config["services"]
@@ -165,7 +155,7 @@ def services_step(ctx: RunContext) -> None:
     territory = ctx.territory
     comuni = territory.comuni
     codes = comuni[KEY].to_numpy()
-    access = _access(ctx)
+    access = ctx.results.need(ACCESS, AccessResult, ctx)
 
     schools = facilities.locate(ctx.catalog.read("scuole_sedi"), comuni, KEY)
     upper = schools[schools["secondaria_2_grado"].astype(bool)]
@@ -185,8 +175,7 @@ def services_step(ctx: RunContext) -> None:
     table["scuole_sec2_bici15_pop_pct"] = bike["pct"]
     table["ospedali"] = facilities.count_per_comune(hospitals, codes)
     table["farmacie"] = facilities.count_per_comune(pharmacies, codes)
-    residents = territory.population().reindex(codes).to_numpy(dtype=float)
-    table["farmacie_per_10k_ab"] = 1e4 * table["farmacie"] / residents
+    table["farmacie_per_10k_ab"] = per_residents(table["farmacie"], territory.population())
     table = table.join(facilities.pnrr_counts(pnrr, codes))
     columns = _columns(cfg, territory.latest_year, acfg.bike_speed_kmh)
     ctx.table.add(table[[c.name for c in columns]], columns, source="servizi")
@@ -207,7 +196,8 @@ def services_step(ctx: RunContext) -> None:
             "farmacie": "descrizione_farmacia",
         },
     )
-    flagged.to_csv(ctx.outputs.path(f"{FOLDER}/punti_segnalati.csv"), index=False)
+    # source coordinates as given (full precision), not rounded like computed values
+    ctx.outputs.write_csv(f"{FOLDER}/punti_segnalati.csv", flagged, float_format=None)
     _community_points(ctx, cfg, access, layers)
     _park(ctx, cfg, {"scuole_sec2": upper, "ospedali": hospitals, "farmacie": pharmacies}, layers)
     _write_layers(ctx, layers)
@@ -241,16 +231,16 @@ def _proximity_tables(
         near = proximity.to_nearest_node(frame, access)
         joined = frame.join(near)
         keep = [c for c in joined.columns if c not in ("geometry",)]
-        joined[keep].drop(columns=[c for c in ("geo_com_istat", "geo_comune") if c in keep]).to_csv(
-            ctx.outputs.path(f"{FOLDER}/{name}_nodi.csv"), index=False, float_format="%.10g"
+        ctx.outputs.write_csv(
+            f"{FOLDER}/{name}_nodi.csv",
+            joined[keep].drop(columns=[c for c in ("geo_com_istat", "geo_comune") if c in keep]),
         )
         far = joined[~(joined["tempo_piedi_nodo_min"] <= limit)]
-        far[[label, "comune_geo", "nodo_nome", "tempo_piedi_nodo_min", "metodo"]].sort_values(
-            "tempo_piedi_nodo_min", ascending=False
-        ).to_csv(
-            ctx.outputs.path(f"{FOLDER}/{name}_oltre_{limit:g}min.csv"),
-            index=False,
-            float_format="%.10g",
+        ctx.outputs.write_csv(
+            f"{FOLDER}/{name}_oltre_{limit:g}min.csv",
+            far[[label, "comune_geo", "nodo_nome", "tempo_piedi_nodo_min", "metodo"]].sort_values(
+                "tempo_piedi_nodo_min", ascending=False
+            ),
         )
         out[name] = joined
         estimated = int((joined["metodo"] == "stima").sum())
@@ -267,8 +257,6 @@ def _proximity_tables(
 def _community_points(
     ctx: RunContext, cfg: ServicesConfig, access: AccessResult, layers: dict
 ) -> None:
-    import shapely
-
     if not cfg.community_points:
         ctx.note(
             "servizi",
@@ -284,13 +272,9 @@ def _community_points(
         return
     path = ctx.config.resolve(cfg.community_points)
     area = shapely.union_all(ctx.territory.outline.geometry.values)
-    points = facilities.locate(
-        facilities.read_community_points(path, area), ctx.territory.comuni, None
-    )
+    points = facilities.locate(read_community_points(path, area), ctx.territory.comuni, None)
     joined = points.join(proximity.to_nearest_node(points, access))
-    joined.drop(columns="geometry").to_csv(
-        ctx.outputs.path(f"{FOLDER}/strutture_comunita_nodi.csv"), index=False, float_format="%.10g"
-    )
+    ctx.outputs.write_csv(f"{FOLDER}/strutture_comunita_nodi.csv", joined.drop(columns="geometry"))
     layers["strutture_comunita"] = joined
     ctx.note(
         "servizi",
@@ -313,19 +297,22 @@ def _park(ctx: RunContext, cfg: ServicesConfig, points: dict, layers: dict) -> N
         )
         return
     path = ctx.config.resolve(cfg.park_boundary)
-    geometry = park.read_park(path)
+    geometry = read_park(path)
     table = park.park_by_comune(geometry, ctx.territory.comuni, ctx.territory.population(), points)
     if cfg.park_consumption_raster:
         land = ctx.config["land"]
-        table = table.join(
-            park.consumed_inside_outside(
-                geometry,
-                ctx.territory.comuni,
-                ctx.config.resolve(cfg.park_consumption_raster),
-                threshold=land.imperviousness_threshold or None,
-                values=tuple(land.consumed_values),
+        raster = ctx.config.resolve(cfg.park_consumption_raster)
+        with ExitStack() as stack:
+            src = stack.enter_context(open_raster(raster, Expectation(label=str(raster))))
+            table = table.join(
+                park.consumed_inside_outside(
+                    geometry,
+                    ctx.territory.comuni,
+                    src,
+                    threshold=land.imperviousness_threshold or None,
+                    values=tuple(land.consumed_values),
+                )
             )
-        )
     sources = (path.name,)
     docs = {
         "parco_area_ha": (
@@ -435,9 +422,17 @@ def _register_maps(ctx: RunContext, layers: dict) -> None:
 
 
 def _write_layers(ctx: RunContext, layers: dict) -> None:
-    path = ctx.outputs.path(f"{FOLDER}/servizi.gpkg")
+    clean = {}
     for name, frame in layers.items():
         frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_")])
-        gpd.GeoDataFrame(frame, geometry="geometry", crs=frame.crs).to_file(
-            path, layer=name, driver="GPKG"
-        )
+        clean[name] = gpd.GeoDataFrame(frame, geometry="geometry", crs=frame.crs)
+    ctx.outputs.write_layers(f"{FOLDER}/servizi.gpkg", clean)
+
+
+THEME = Theme(
+    "servizi",
+    {"it": "Servizi", "en": "Services"},
+    services_step,
+    group={"it": "Servizi", "en": "Services"},
+    config=("services", ServicesConfig),
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 
 import pandas as pd
 
@@ -11,9 +12,10 @@ from territorio.indicators import Column, Ratio
 from territorio.land import monitoring, thresholds
 from territorio.land.charts import series_svg
 from territorio.land.config import LandConfig
-from territorio.land.zonal import ConsumedRule, zonal_consumed
-from territorio.pipeline import RunContext, register_step
-from territorio.webmap.content import Choropleth
+from territorio.mapspec import Choropleth
+from territorio.pipeline import RunContext, Theme
+from territorio.readers import Expectation, open_raster, read_ambiti
+from territorio.zonal import ConsumedRule, zonal_consumed
 
 ISPRA_LAYERS = ("ispra_suolo_stock", "ispra_suolo_wide", "ispra_suolo_flussi")
 FOLDER = "suolo"
@@ -197,16 +199,18 @@ def _stock_from_rasters(
         threshold=cfg.imperviousness_threshold or None,
     )
     zones = ctx.territory.comuni[[KEY, "geometry"]]
-    result = zonal_consumed(
-        [ctx.config.resolve(p) for p in cfg.rasters], zones, labels=cfg.raster_years, rule=rule
-    )
+    with ExitStack() as stack:
+        rasters = [
+            stack.enter_context(open_raster(path, Expectation(label=str(path))))
+            for path in (ctx.config.resolve(p) for p in cfg.rasters)
+        ]
+        result = zonal_consumed(rasters, zones, labels=cfg.raster_years, rule=rule)
     stock = result.rename(columns={"label": "year"})[[KEY, "year", "consumed_ha"]]
     stock["source"] = "raster"
     area_ha = ctx.territory.comuni.set_index(KEY)["superficie_km2"] * 100.0
     return stock, area_ha, result
 
 
-@register_step("suolo", order=10, it="Consumo di suolo", en="Land consumption")
 def land_step(ctx: RunContext) -> None:
     """Monitoring indicators, series, flows, charts and (with the PGT ambiti) the PTM check."""
     cfg: LandConfig = ctx.config["land"]
@@ -255,16 +259,14 @@ def land_step(ctx: RunContext) -> None:
     ctx.table.add(indicators, docs, source="suolo")
 
     series = monitoring.stock_series(stock, area_ha, population)
-    series.to_csv(ctx.outputs.path(f"{FOLDER}/serie_comuni.csv"), index=False, float_format="%.10g")
+    ctx.outputs.write_csv(f"{FOLDER}/serie_comuni.csv", series)
     groups = monitoring.group_series(series, area_ha, population, territory.groups())
-    groups.to_csv(ctx.outputs.path(f"{FOLDER}/serie_aree.csv"), index=False, float_format="%.10g")
+    ctx.outputs.write_csv(f"{FOLDER}/serie_aree.csv", groups)
     if flows is not None:
-        monitoring.flows_table(flows).to_csv(
-            ctx.outputs.path(f"{FOLDER}/flussi_comuni.csv"), index=False, float_format="%.10g"
-        )
+        ctx.outputs.write_csv(f"{FOLDER}/flussi_comuni.csv", monitoring.flows_table(flows))
     if raster_result is not None:
-        raster_result.rename(columns={"label": "anno"}).to_csv(
-            ctx.outputs.path(f"{FOLDER}/raster_comuni.csv"), index=False, float_format="%.10g"
+        ctx.outputs.write_csv(
+            f"{FOLDER}/raster_comuni.csv", raster_result.rename(columns={"label": "anno"})
         )
     if cfg.charts:
         _write_charts(ctx, series, latest if cfg.source == "ispra_table" else None)
@@ -326,7 +328,7 @@ def _write_charts(ctx: RunContext, series: pd.DataFrame, published_from: int | N
             derived_before=published_from,
             lang=lang,
         )
-        ctx.outputs.path(f"{FOLDER}/grafici/{code}.svg").write_text(svg, encoding="utf-8")
+        ctx.outputs.write_text(f"{FOLDER}/grafici/{code}.svg", svg)
         ctx.maps.charts[code] = svg
 
 
@@ -345,9 +347,9 @@ def _threshold_check(ctx: RunContext, cfg: LandConfig) -> None:
         )
         return
     path = ctx.config.resolve(cfg.ambiti)
-    ambiti = thresholds.read_ambiti(path, ctx.territory.codes)
+    ambiti = read_ambiti(path, ctx.territory.codes)
     checked = thresholds.check_thresholds(ambiti, cfg.thresholds())
-    checked.to_csv(ctx.outputs.path(f"{FOLDER}/soglie_ptm.csv"), index=False, float_format="%.10g")
+    ctx.outputs.write_csv(f"{FOLDER}/soglie_ptm.csv", checked)
     summary = thresholds.comune_summary(checked)
     ctx.table.add(
         summary,
@@ -362,3 +364,12 @@ def _threshold_check(ctx: RunContext, cfg: LandConfig) -> None:
         f"PTM threshold check on the ambiti of {path.name}: {failing} of {len(checked)} "
         f"cases fail (see {FOLDER}/soglie_ptm.csv).",
     )
+
+
+THEME = Theme(
+    "suolo",
+    {"it": "Consumo di suolo", "en": "Land consumption"},
+    land_step,
+    group={"it": "Suolo", "en": "Land"},
+    config=("land", LandConfig),
+)

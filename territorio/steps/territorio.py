@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from territorio.codes import KEY
+from territorio.errors import ConfigError
 from territorio.indicators import Column, Ratio
-from territorio.pipeline import RunContext, register_step
+from territorio.mapspec import Choropleth
+from territorio.pipeline import RunContext, Theme
+from territorio.rates import population_density
 from territorio.territory import NOT_ASSIGNED
-from territorio.webmap.content import Choropleth
 
 
-@register_step("territorio", order=0, it="Territorio", en="Territory")
 def territory_step(ctx: RunContext) -> None:
     """Add name, area, population per year, Parco Sud membership and zona omogenea."""
     territory = ctx.territory
     wanted = ctx.config["territory"].population_years or list(territory.population_years)
     missing = [y for y in wanted if y not in territory.population_years]
     if missing:
-        from territorio.errors import ConfigError
-
         raise ConfigError(
             ctx.config.path or "<defaults>",
             "territory.population_years",
@@ -94,7 +93,7 @@ def territory_step(ctx: RunContext) -> None:
         ),
     )
     values = comuni.set_index(KEY).assign(
-        **{density: lambda f: f[f"popolazione_{latest}"] / f["superficie_km2"]}
+        **{density: lambda f: population_density(f[f"popolazione_{latest}"], f["superficie_km2"])}
     )
     ctx.table.add(values[[c.name for c in columns]], columns, source="territorio")
     ctx.maps.choropleth("territorio", Choropleth(density, "natural_breaks", year=str(latest)))
@@ -120,3 +119,12 @@ def territory_step(ctx: RunContext) -> None:
         "Parco Agricolo Sud Milano: municipal membership only; the park perimeter is not "
         "available, so indicators are aggregated over the member comuni.",
     )
+
+
+THEME = Theme(
+    "territorio",
+    {"it": "Territorio", "en": "Territory"},
+    territory_step,
+    group={"it": "Territorio", "en": "Territory"},
+    config=None,
+)

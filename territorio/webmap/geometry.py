@@ -6,7 +6,7 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from territorio.readers import WEB_CRS, WORK_CRS
+from territorio.crs import WEB_CRS, WORK_CRS
 
 DECIMALS = 5
 """Decimal degrees kept: 1e-5° is about 1.1 m of latitude and 0.8 m of longitude here."""

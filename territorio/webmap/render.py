@@ -9,24 +9,20 @@ from __future__ import annotations
 
 import html
 import json
-import math
-import shutil
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import folium
-import mapclassify
 import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement, Template
-from branca.utilities import color_brewer
 
 from territorio.catalog import Catalog
+from territorio.classes import classify, fmt
 from territorio.codes import KEY
 from territorio.i18n import pick
 from territorio.indicators import Column, Ratio
-from territorio.webmap.content import THEMES, Choropleth, MapContent, Overlay
+from territorio.mapspec import Choropleth, MapContent, Overlay
 from territorio.webmap.geometry import simplify_coverage, simplify_each, to_web
 
 VENDOR = Path(__file__).with_name("vendor") / "leaflet-1.9.4"
@@ -82,33 +78,6 @@ def t(key: str, lang: str) -> str:
 def esc(value: object) -> str:
     """HTML-escaped text of a data value (quotes included)."""
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def fmt(value: object, lang: str) -> str:
-    """A value for display, with the decimal separator of ``lang``."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return t("nodata", lang)
-    if isinstance(value, bool | np.bool_):
-        return ("sì" if value else "no") if lang == "it" else ("yes" if value else "no")
-    if isinstance(value, int | np.integer):
-        text = f"{int(value):,}"
-    elif isinstance(value, float | np.floating):
-        digits = 0 if abs(value) >= 1000 else 1 if abs(value) >= 10 else 2
-        text = f"{float(value):,.{digits}f}"
-    else:
-        return str(value)
-    if lang == "it":
-        text = text.replace(",", "\u2009").replace(".", ",")
-    return text
-
-
-def copy_assets(target: Path) -> None:
-    """Copy the vendored Leaflet files to ``target`` (the pages' ``lib/``)."""
-    for source in VENDOR.rglob("*"):
-        if source.is_file():
-            destination = target / source.relative_to(VENDOR)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, destination)
 
 
 def offline_map(lib: str, **kwargs) -> folium.Map:
@@ -182,50 +151,6 @@ class LegendToggle(MacroElement):
         })();
         {% endmacro %}
     """)
-
-
-@dataclass
-class Classes:
-    """Classes of a choropleth."""
-
-    colors: list[str]
-    labels: list[str]
-    index: np.ndarray  # class of each comune, -1 for no data
-    bounds: list[tuple[float, float]] | None = None  # numeric classes: (lower, upper)
-    values: list[str] | None = None  # categories: the raw values
-
-
-def classify(values: pd.Series, spec: Choropleth, lang: str) -> Classes:
-    """Classes by quantiles, natural breaks (Fisher-Jenks), user breaks or categories."""
-    if spec.classification == "categories":
-        cats = sorted(values.dropna().astype(str).unique())
-        colors = color_brewer(spec.palette, max(3, len(cats)))[: len(cats)]
-        lookup = {c: i for i, c in enumerate(cats)}
-        index = np.array([lookup.get(str(v), -1) if pd.notna(v) else -1 for v in values])
-        return Classes(colors, [esc(c) for c in cats], index, values=cats)
-    numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    valid = numbers.notna().to_numpy()
-    data = numbers[valid].to_numpy()
-    with warnings.catch_warnings():
-        # "Numba not installed" and "not enough unique values": both expected, both handled
-        warnings.simplefilter("ignore", UserWarning)
-        if spec.classification == "breaks":
-            classifier = mapclassify.UserDefined(data, bins=list(spec.breaks))
-        elif spec.classification == "natural_breaks":
-            classifier = mapclassify.FisherJenks(data, k=min(spec.k, len(np.unique(data))))
-        else:
-            classifier = mapclassify.Quantiles(data, k=min(spec.k, len(np.unique(data))))
-    bins = list(classifier.bins)
-    colors = (
-        color_brewer(spec.palette, max(3, len(bins)))[: len(bins)]
-        if len(bins) >= 3
-        else color_brewer(spec.palette, 3)[-len(bins) :]
-    )
-    index = np.full(len(values), -1)
-    index[valid] = classifier.yb
-    lows = [float(np.min(data)), *bins[:-1]]
-    labels = [f"{fmt(lo, lang)} – {fmt(hi, lang)}" for lo, hi in zip(lows, bins, strict=True)]
-    return Classes(colors, labels, index, bounds=list(zip(lows, map(float, bins), strict=True)))
 
 
 @dataclass
@@ -360,7 +285,7 @@ def choropleth_layer(data: MapData, spec: Choropleth, show: bool) -> tuple[foliu
     if spec.classification in ("quantiles", "natural_breaks"):
         method += f", {len(classes.colors)} {t('classes', lang)}"
     rows = "".join(
-        f'<div><i style="background:{c}"></i>{label}</div>'
+        f'<div><i style="background:{c}"></i>{esc(label)}</div>'
         for c, label in zip(classes.colors, classes.labels, strict=True)
     )
     rows += f'<div><i style="background:{NO_DATA}"></i>{t("nodata", lang)}</div>'
@@ -439,7 +364,7 @@ def theme_page(data: MapData, theme: str, lib: str = "lib") -> folium.Map:
         if layer is not None:
             layer.add_to(m)
             sources.append(overlay.source)
-    title = pick(THEMES[theme], lang)
+    title = pick(data.content.titles[theme], lang)
     Box(f"<h4>{esc(title)}</h4><a href='index.html'>{t('index', lang)}</a>", "topleft").add_to(m)
     if legends:
         Box("".join(legends), "bottomright").add_to(m)
@@ -498,7 +423,7 @@ def overview_page(data: MapData, lib: str = "lib") -> folium.Map:
         for _, row in data.comuni.sort_values("comune").iterrows()
     )
     themes = "".join(
-        f'<li><a href="{esc(theme)}.html">{esc(pick(THEMES[theme], lang))}</a></li>'
+        f'<li><a href="{esc(theme)}.html">{esc(pick(data.content.titles[theme], lang))}</a></li>'
         for theme in data.content.themes()
     )
     sidebar = f"""

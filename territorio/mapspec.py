@@ -1,8 +1,10 @@
-"""What each theme contributes to the web maps: choropleth columns and overlay layers.
+"""What each theme contributes to the maps and the QGIS project: choropleths and overlays.
 
 Pipeline steps call :meth:`MapContent.choropleth` and :meth:`MapContent.overlay` on
-``ctx.maps``; the ``mappe`` step renders whatever was registered, so a theme adds its map by
-registering, with no change to the renderer.
+``ctx.maps``; the web maps and the QGIS outputs draw whatever was registered, so a theme adds
+its map by registering, with no change to either renderer. The themes and their titles come
+from the theme registry (:mod:`territorio.themes`), declared by the pipeline before the
+steps run.
 """
 
 from __future__ import annotations
@@ -11,13 +13,6 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 
-THEMES = {
-    "territorio": {"it": "Territorio", "en": "Territory"},
-    "suolo": {"it": "Consumo di suolo", "en": "Land consumption"},
-    "digitale": {"it": "Infrastrutture digitali", "en": "Digital infrastructure"},
-    "mobilita": {"it": "Mobilità", "en": "Mobility"},
-    "servizi": {"it": "Servizi", "en": "Services"},
-}
 CLASSIFICATIONS = ("quantiles", "natural_breaks", "breaks", "categories")
 
 
@@ -93,11 +88,26 @@ class Overlay:
 
 @dataclass
 class MapContent:
-    """Registered map content per theme."""
+    """Registered map content per theme.
+
+    Attributes
+    ----------
+    titles
+        Title of each declared theme per language (page titles), in run order.
+    groups
+        Short name of each theme per language (QGIS layer groups).
+    """
 
     choropleths: dict[str, list[Choropleth]] = field(default_factory=dict)
     overlays: dict[str, list[Overlay]] = field(default_factory=dict)
     charts: dict[str, str] = field(default_factory=dict)  # pro_com_t -> inline SVG
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)
+    groups: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def declare(self, theme: str, title: dict[str, str], group: dict[str, str]) -> None:
+        """Make ``theme`` known, with its page title and its QGIS group name."""
+        self.titles[theme] = title
+        self.groups[theme] = group
 
     def choropleth(self, theme: str, spec: Choropleth) -> None:
         """Register a choropleth of ``theme`` (the first registered is shown first)."""
@@ -109,11 +119,15 @@ class MapContent:
         self._check(theme)
         self.overlays.setdefault(theme, []).append(layer)
 
-    def themes(self) -> list[str]:
-        """Themes with content, in the canonical order."""
-        return [t for t in THEMES if t in self.choropleths or t in self.overlays]
+    def group(self, theme: str, lang: str = "it") -> str:
+        """The QGIS group name of ``theme`` (the theme name if it was never declared)."""
+        names = self.groups.get(theme)
+        return names.get(lang) or names["it"] if names else theme
 
-    @staticmethod
-    def _check(theme: str) -> None:
-        if theme not in THEMES:
-            raise ValueError(f"unknown map theme {theme!r}; themes: {', '.join(THEMES)}")
+    def themes(self) -> list[str]:
+        """Themes with content, in the order they were declared."""
+        return [t for t in self.titles if t in self.choropleths or t in self.overlays]
+
+    def _check(self, theme: str) -> None:
+        if theme not in self.titles:
+            raise ValueError(f"undeclared map theme {theme!r}; themes: {', '.join(self.titles)}")

@@ -30,10 +30,6 @@ class NearestSource:
         """Number of nodes that reach no source."""
         return int(np.isinf(self.distance).sum())
 
-    def minutes(self, speed_kmh: float) -> np.ndarray:
-        """Travel time in minutes at ``speed_kmh`` (``inf`` where unreachable)."""
-        return self.distance / (speed_kmh * 1000.0 / 60.0)
-
 
 def nearest_source(
     graph: csr_matrix, sources: np.ndarray, *, to_sources: bool = True
@@ -49,6 +45,14 @@ def nearest_source(
     to_sources
         Measure node → source (the graph is transposed for directed graphs); ``False`` gives
         source → node.
+
+    Examples
+    --------
+    >>> from scipy.sparse import csr_matrix
+    >>> line = csr_matrix(([100.0, 100.0, 100.0], ([0, 1, 2], [1, 2, 3])), shape=(4, 4))
+    >>> found = nearest_source(line + line.T, [0, 3])
+    >>> found.distance.tolist(), found.source.tolist()
+    ([0.0, 100.0, 100.0, 0.0], [0, 0, 1, 1])
     """
     sources = np.asarray(sources, dtype=np.int64)
     if not len(sources):

@@ -4,57 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from territorio.qgis.styles import Style
+from territorio.qgis.layers import QgisLayer
 
 METADATA_URI = "https://territorio.example/provenance/v1"  # identifies our JSON; not fetched
-
-
-@dataclass
-class QgisLayer:
-    """A layer of ``territorio.gpkg`` and of the project.
-
-    Attributes
-    ----------
-    table
-        Table name in the GeoPackage.
-    title
-        Layer name shown in QGIS.
-    group
-        Project group (Territorio, Suolo, Digitale, Mobilità, Servizi, Dati di ingresso).
-    frame
-        Features in EPSG:32632.
-    kind
-        ``polygon``, ``point`` or ``line``.
-    styles
-        Named styles; the first is the default.
-    description
-        Text stored in ``gpkg_contents.description``.
-    sources
-        Provenance: dicts with id, publisher, licence, date, url, sha256.
-    aliases
-        Italian field aliases.
-    """
-
-    table: str
-    title: str
-    group: str
-    frame: gpd.GeoDataFrame
-    kind: str
-    styles: list[Style]
-    description: str
-    sources: list[dict] = field(default_factory=list)
-    aliases: dict[str, str] = field(default_factory=dict)
-
-    def fields(self) -> list[str]:
-        """Attribute fields in file order (the geometry is not a field)."""
-        return [c for c in self.frame.columns if c != self.frame.geometry.name]
 
 
 def _clean(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -71,12 +29,6 @@ def _clean(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
             )
     return frame
-
-
-def _text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return str(value)
 
 
 def write_geopackage(path: Path, layers: list[QgisLayer]) -> None:

@@ -8,8 +8,10 @@ ISTAT codes normalised in ``pro_com_t``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import tomllib
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -19,20 +21,17 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 from pyproj import CRS
-from pyproj.exceptions import CRSError as PyprojCRSError
 
+from territorio.areas import BUILTIN_AREAS_FILE, Area, parse_areas
 from territorio.codes import KEY, check_unique, normalise_code_series
+from territorio.crs import WORK_CRS
 from territorio.errors import (
+    ConfigError,
     CountMismatchWarning,
     CRSError,
     MissingColumnError,
     UnreadableFileError,
 )
-
-WORK_CRS = CRS.from_epsg(32632)
-"""The metric working CRS of every computation (WGS 84 / UTM 32N)."""
-WEB_CRS = CRS.from_epsg(4326)
-"""The CRS of web maps only."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +123,20 @@ def read_table(path: Path, expect: Expectation) -> pd.DataFrame:
     return frame
 
 
+def read_indicators(path: Path | str) -> pd.DataFrame:
+    r"""Read an ``indicatori_comuni.csv`` written by a run back, ``pro_com_t`` kept as text.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, territorio as tt
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "indicatori_comuni.csv"
+    >>> _ = path.write_text("pro_com_t,comune\n015001,Abbiategrasso\n")
+    >>> tt.read_indicators(path)["pro_com_t"].tolist()  # the leading zero is kept
+    ['015001']
+    """
+    return pd.read_csv(path, dtype={"pro_com_t": str})
+
+
 def read_json(path: Path, expect: Expectation) -> Any:
     """Read a JSON document; a top-level object is counted by its keys."""
     try:
@@ -186,16 +199,41 @@ def read_network(path: Path, expect: Expectation):
     return ox.project_graph(graph, to_crs=WORK_CRS)
 
 
-def open_raster(path: Path, expect: Expectation):
+def open_raster(path: Path | str, expect: Expectation | None = None):
     """Open a raster with rasterio; the caller closes it (use it as a context manager).
+
+    The dataset is what the zonal functions read (:mod:`territorio.zonal`), block by block.
 
     Raises
     ------
     UnreadableFileError, CRSError
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np, rasterio, territorio as tt
+    >>> from rasterio.transform import from_origin
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pop.tif"
+    >>> with rasterio.open(
+    ...     path,
+    ...     "w",
+    ...     driver="GTiff",
+    ...     width=30,
+    ...     height=30,
+    ...     count=1,
+    ...     dtype="float32",
+    ...     crs="EPSG:32632",
+    ...     transform=from_origin(500_000, 5_033_000, 100, 100),
+    ... ) as dst:
+    ...     dst.write(np.full((1, 30, 30), 2.0, dtype="float32"))
+    >>> with tt.open_raster(path) as src:
+    ...     tt.zonal_sum(src, tt.datasets.comuni_frame()).tolist()[:3]
+    [200.0, 200.0, 200.0]
     """
     import rasterio
     from rasterio.errors import RasterioIOError
 
+    path = Path(path)
+    expect = expect or Expectation(label=str(path))
     try:
         dataset = rasterio.open(path)
     except RasterioIOError as exc:
@@ -210,21 +248,48 @@ def open_raster(path: Path, expect: Expectation):
     return dataset
 
 
-def parse_crs(text: str, *, source: str) -> CRS:
-    """Parse a CRS given by a user (``EPSG:32632``, ``32632``, WKT), naming the source on error."""
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file (a run config) as a dict.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing or not valid TOML.
+    """
     try:
-        return CRS.from_user_input(int(text) if str(text).isdigit() else text)
-    except PyprojCRSError as exc:
-        raise CRSError(f"{source}: {text!r} is not a coordinate reference system") from exc
+        return tomllib.loads(
+            _read_text(path, missing=ConfigError(path, "file", "config file not found"))
+        )
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, "file", f"not valid TOML: {exc}") from None
+
+
+def builtin_areas() -> dict[str, Area]:
+    """Areas shipped with territorio (``territorio/aree.toml``), e.g. the ITI SOM."""
+    data = tomllib.loads(_read_text(BUILTIN_AREAS_FILE))
+    return parse_areas(data.get("areas", {}), source=BUILTIN_AREAS_FILE)
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, streamed in 1 MiB blocks (the one hashing helper)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _where(path: Path, layer: str) -> str:
     return f"{path} (layer {layer!r})" if layer else str(path)
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, *, missing: Exception | None = None) -> str:
     try:
-        raw = path.read_bytes()
+        raw = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        if missing is not None:
+            raise missing from None
+        raise UnreadableFileError(path, "a text file", str(exc)) from exc
     except OSError as exc:
         raise UnreadableFileError(path, "a text file", str(exc)) from exc
     try:

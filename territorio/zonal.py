@@ -1,4 +1,8 @@
-"""Consumed hectares per comune from land-consumption rasters (zonal statistics).
+"""Zonal statistics of rasters per comune (consumed hectares, sums such as residents).
+
+A raster is any object with ``profile``, ``nodata``, ``dtypes`` and ``read(1, window=…)``:
+an open rasterio dataset (streamed block by block) or an :class:`ArrayRaster` built from a
+numpy array. Opening files is :func:`territorio.readers.open_raster`.
 
 The zones are rasterised once on the raster grid (pixel centres), restricted to the window
 that covers them; each raster is then read in row blocks and counted with one ``bincount``
@@ -11,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePath
+from typing import Any, Protocol
 
 import geopandas as gpd
 import numpy as np
@@ -21,11 +26,81 @@ from rasterio.features import rasterize
 from rasterio.windows import Window, from_bounds
 
 from territorio.codes import KEY
-from territorio.errors import CRSError, TerritorioError, UnreadableFileError
+from territorio.errors import CRSError, TerritorioError
 
 
 class GridMismatchError(TerritorioError):
     """Rasters of one series that do not share the same grid."""
+
+
+class RasterSource(Protocol):
+    """What the zonal functions read: a rasterio dataset or an :class:`ArrayRaster`."""
+
+    profile: Any
+    nodata: Any
+    dtypes: Any
+
+    def read(self, indexes: int, window: Window | None = None) -> np.ndarray:
+        """Band ``indexes`` (1) of the window."""
+        ...
+
+
+@dataclass(frozen=True)
+class ArrayRaster:
+    """A single-band raster held in memory, readable like a rasterio dataset.
+
+    Attributes
+    ----------
+    data
+        The band, shape (rows, cols).
+    transform
+        Affine transform of the grid.
+    crs
+        Its CRS (a projected, metric one for hectares).
+    nodata
+        Value meaning no data, if any.
+    name
+        Label used when none is given (like a file name).
+
+    Examples
+    --------
+    >>> from rasterio.transform import from_origin
+    >>> raster = ArrayRaster(np.ones((2, 3)), from_origin(0, 20, 10, 10), "EPSG:32632")
+    >>> raster.read(1, window=Window(1, 0, 2, 1)).tolist()
+    [[1.0, 1.0]]
+    """
+
+    data: np.ndarray
+    transform: rasterio.Affine
+    crs: Any
+    nodata: float | None = None
+    name: str = "raster"
+
+    @property
+    def profile(self) -> dict:
+        """Grid of the raster, as rasterio gives it."""
+        from rasterio.crs import CRS
+
+        return {
+            "crs": CRS.from_user_input(self.crs),
+            "transform": self.transform,
+            "width": self.data.shape[1],
+            "height": self.data.shape[0],
+            "nodata": self.nodata,
+            "dtype": str(self.data.dtype),
+        }
+
+    @property
+    def dtypes(self) -> tuple[str]:
+        """Data type of the band."""
+        return (str(self.data.dtype),)
+
+    def read(self, indexes: int = 1, window: Window | None = None) -> np.ndarray:
+        """The band, or the part of it in ``window``."""
+        if window is None:
+            return self.data
+        (r0, r1), (c0, c1) = window.toranges()
+        return self.data[r0:r1, c0:c1]
 
 
 @dataclass(frozen=True)
@@ -39,6 +114,14 @@ class ConsumedRule:
     threshold
         For an imperviousness raster (0-100): consumed where value ≥ threshold. When set,
         ``values`` is ignored.
+
+    Examples
+    --------
+    >>> (
+    ...     ConsumedRule().classify(np.array([0, 1, 2])).tolist(),
+    ...     ConsumedRule(threshold=30).classify(np.array([10, 30, 80])).tolist(),
+    ... )
+    ([False, True, False], [False, True, True])
     """
 
     values: tuple[int, ...] = (1,)
@@ -121,7 +204,7 @@ def _blocks(src, grid: ZoneGrid, block_rows: int):
 
 
 def count_raster(
-    path: Path, grid: ZoneGrid, rule: ConsumedRule, block_rows: int = 1024
+    src: RasterSource, grid: ZoneGrid, rule: ConsumedRule, block_rows: int = 1024
 ) -> np.ndarray:
     """Pixel counts per zone and state for one raster: array ``(zones + 1, 3)``.
 
@@ -132,22 +215,21 @@ def count_raster(
     counts = np.zeros((n + 1) * 3, dtype=np.int64)
     if not grid.labels.size:
         return counts.reshape(n + 1, 3)
-    with rasterio.open(path) as src:
-        nodata = src.nodata
-        for labels, data in _blocks(src, grid, block_rows):
-            state = 1 + rule.classify(data).astype(np.uint8)
-            if nodata is not None:
-                invalid = np.isnan(data) if np.isnan(nodata) else data == nodata
-                state[invalid] = 0
-            if src.dtypes[0].startswith("float"):
-                state[np.isnan(data)] = 0
-            key = labels.astype(np.int64) * 3 + state
-            counts += np.bincount(key.ravel(), minlength=counts.size)
+    nodata = src.nodata
+    for labels, data in _blocks(src, grid, block_rows):
+        state = 1 + rule.classify(data).astype(np.uint8)
+        if nodata is not None:
+            invalid = np.isnan(data) if np.isnan(nodata) else data == nodata
+            state[invalid] = 0
+        if src.dtypes[0].startswith("float"):
+            state[np.isnan(data)] = 0
+        key = labels.astype(np.int64) * 3 + state
+        counts += np.bincount(key.ravel(), minlength=counts.size)
     return counts.reshape(n + 1, 3)
 
 
 def zonal_consumed(
-    rasters: Sequence[Path | str],
+    rasters: Sequence[RasterSource],
     zones: gpd.GeoDataFrame,
     *,
     labels: Sequence[str | int] | None = None,
@@ -160,11 +242,12 @@ def zonal_consumed(
     Parameters
     ----------
     rasters
-        GeoTIFFs on one grid (e.g. one per year).
+        Rasters on one grid (e.g. one per year): open rasterio datasets or
+        :class:`ArrayRaster`.
     zones
         Polygons with ``pro_com_t``.
     labels
-        One label per raster (e.g. the year); default the file stems.
+        One label per raster (e.g. the year); default the file stems (``name``).
     rule
         Which values are consumed (default: value 1, ISPRA's national map).
     workers
@@ -182,30 +265,40 @@ def zonal_consumed(
     ------
     GridMismatchError
         If the rasters do not share CRS, transform and size.
-    UnreadableFileError, CRSError
+    CRSError
+        If the grid's CRS is missing or geographic.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> from rasterio.transform import from_origin
+    >>> comuni = tt.datasets.synthetic_territory().comuni
+    >>> x0, _, _, y1 = comuni.total_bounds
+    >>> data = np.zeros((300, 300), dtype="uint8")
+    >>> data[:100, :50] = 1  # half of the north-west comune (1 km², 10 m pixels) consumed
+    >>> raster = tt.ArrayRaster(data, from_origin(x0, y1, 10, 10), "EPSG:32632")
+    >>> table = tt.zonal_consumed([raster], comuni, labels=[2024])
+    >>> row = table.set_index("pro_com_t").loc["015007"]
+    >>> float(row["consumed_ha"]), float(row["covered_share"])
+    (50.0, 1.0)
     """
     rule = rule or ConsumedRule()
-    paths = [Path(p) for p in rasters]
-    labels = list(labels) if labels is not None else [p.stem for p in paths]
-    if len(labels) != len(paths):
-        raise TerritorioError(f"{len(paths)} rasters but {len(labels)} labels")
-    profiles = []
-    for path in paths:
-        try:
-            with rasterio.open(path) as src:
-                profiles.append(src.profile)
-        except rasterio.errors.RasterioIOError as exc:
-            raise UnreadableFileError(path, "a raster", str(exc)) from exc
+    sources = list(rasters)
+    names = [str(getattr(src, "name", "") or f"raster_{i + 1}") for i, src in enumerate(sources)]
+    labels = list(labels) if labels is not None else [PurePath(n).stem for n in names]
+    if len(labels) != len(sources):
+        raise TerritorioError(f"{len(sources)} rasters but {len(labels)} labels")
+    profiles = [src.profile for src in sources]
     reference = _grid_signature(profiles[0])
-    for path, profile in zip(paths[1:], profiles[1:], strict=True):
+    for name, profile in zip(names[1:], profiles[1:], strict=True):
         if _grid_signature(profile) != reference:
             raise GridMismatchError(
-                f"{path}: grid differs from {paths[0]} (CRS, transform or size); resample the "
+                f"{name}: grid differs from {names[0]} (CRS, transform or size); resample the "
                 "series on one grid before comparing years"
             )
     grid = zone_grid(zones, profiles[0])
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        results = list(pool.map(lambda p: count_raster(p, grid, rule, block_rows), paths))
+        results = list(pool.map(lambda src: count_raster(src, grid, rule, block_rows), sources))
     hectares = grid.pixel_area_m2 / 10_000.0
     codes = zones[KEY].to_numpy()
     frames = []
@@ -228,15 +321,7 @@ def zonal_consumed(
     return pd.concat(frames, ignore_index=True)
 
 
-def raster_total_inside(
-    path: Path | str, outline: gpd.GeoDataFrame, rule: ConsumedRule | None = None
-) -> float:
-    """Consumed hectares of a raster inside an outline (for checking the per-zone sums)."""
-    outline = outline.assign(**{KEY: "outline"})
-    return float(zonal_consumed([path], outline, rule=rule, workers=1)["consumed_ha"].sum())
-
-
-def zonal_sum(path: Path | str, zones: gpd.GeoDataFrame, block_rows: int = 1024) -> np.ndarray:
+def zonal_sum(raster: RasterSource, zones: gpd.GeoDataFrame, block_rows: int = 1024) -> np.ndarray:
     """Sum of valid raster values per zone (e.g. residents of a population grid).
 
     Zones are rasterised once on the raster grid (pixel centres; reprojected to the raster CRS
@@ -246,24 +331,27 @@ def zonal_sum(path: Path | str, zones: gpd.GeoDataFrame, block_rows: int = 1024)
     -------
     numpy.ndarray
         One sum per row of ``zones``.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> from rasterio.transform import from_origin
+    >>> comuni = tt.datasets.synthetic_territory().comuni
+    >>> x0, _, _, y1 = comuni.total_bounds
+    >>> people = tt.ArrayRaster(np.full((30, 30), 2.0), from_origin(x0, y1, 100, 100), 32632)
+    >>> tt.zonal_sum(people, comuni)[:3].tolist()  # 100 cells of 100 m per km² comune
+    [200.0, 200.0, 200.0]
     """
-    path = Path(path)
-    try:
-        with rasterio.open(path) as src:
-            profile = src.profile
-    except rasterio.errors.RasterioIOError as exc:
-        raise UnreadableFileError(path, "a raster", str(exc)) from exc
-    grid = zone_grid(zones, profile)
+    grid = zone_grid(zones, raster.profile)
     sums = np.zeros(len(zones) + 1)
     if not grid.labels.size:
         return sums[1:]
-    with rasterio.open(path) as src:
-        nodata = src.nodata
-        for labels, block in _blocks(src, grid, block_rows):
-            data = block.astype(float)
-            invalid = np.isnan(data)
-            if nodata is not None and not np.isnan(nodata):
-                invalid |= data == nodata
-            data[invalid] = 0.0
-            sums += np.bincount(labels.ravel(), weights=data.ravel(), minlength=sums.size)
+    nodata = raster.nodata
+    for labels, block in _blocks(raster, grid, block_rows):
+        data = block.astype(float)
+        invalid = np.isnan(data)
+        if nodata is not None and not np.isnan(nodata):
+            invalid |= data == nodata
+        data[invalid] = 0.0
+        sums += np.bincount(labels.ravel(), weights=data.ravel(), minlength=sums.size)
     return sums[1:]

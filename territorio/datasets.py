@@ -1,0 +1,483 @@
+"""A tiny territory built in code: a 3×3 grid of 1 km square comuni with every layer.
+
+Used by the docstring examples and the tests; nothing is read from disk. The comuni are
+``015001`` … ``015009`` (``Alfa`` … ``Iota``), row by row from the south-west corner of
+(500 000, 5 030 000) in EPSG:32632; a 100 m street grid covers the two western columns.
+
+Examples
+--------
+>>> import territorio as tt
+>>> territory = tt.datasets.synthetic_territory()
+>>> territory.comuni[["pro_com_t", "comune", "popolazione_2024"]].head(3).values.tolist()
+[['015001', 'Alfa', 1100], ['015002', 'Beta', 2200], ['015003', 'Gamma', 3300]]
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import box
+
+from territorio.areas import Area
+from territorio.population import PopulationGrid, uniform_population_grid
+from territorio.territory import Territory, build_territory
+
+ORIGIN_X, ORIGIN_Y = 500_000.0, 5_030_000.0
+SIDE = 1_000.0
+CODES = [f"0150{i:02d}" for i in range(1, 10)]  # 015001 … 015009
+NAMES = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota"]
+POP = {2023: [1000 * (i + 1) for i in range(9)], 2024: [1100 * (i + 1) for i in range(9)]}
+PARK = ["015001", "015002", "015004"]
+ZONES = {"015001": "Ovest", "015002": "Ovest", "015005": "Centro"}
+
+
+def square(col: int, row: int) -> shapely.Polygon:
+    """The 1 km square of column ``col`` and row ``row`` (EPSG:32632)."""
+    x = ORIGIN_X + col * SIDE
+    y = ORIGIN_Y + row * SIDE
+    return box(x, y, x + SIDE, y + SIDE)
+
+
+EVIL = "<script>alert(1)</script>"
+
+
+def comuni_frame(names: list[str] | None = None) -> gpd.GeoDataFrame:
+    """The 9 comuni as the catalogue layer ``cmm_comuni`` reads (EPSG:32632)."""
+    geoms = [square(i % 3, i // 3) for i in range(9)]
+    return gpd.GeoDataFrame(
+        {"pro_com_t": CODES, "comune": names or NAMES}, geometry=geoms, crs="EPSG:32632"
+    )
+
+
+def outline_frame() -> gpd.GeoDataFrame:
+    """The territory's outline, one 3 km square."""
+    return gpd.GeoDataFrame(
+        {"cod_uts": [215]},
+        geometry=[box(ORIGIN_X, ORIGIN_Y, ORIGIN_X + 3 * SIDE, ORIGIN_Y + 3 * SIDE)],
+        crs="EPSG:32632",
+    )
+
+
+def population_frame() -> pd.DataFrame:
+    """ISTAT-shaped population rows for 2023 and 2024 (comune i: 1 000·(i+1), then 1 100·(i+1))."""
+    rows = [
+        {"pro_com_t": code, "comune": name, "ref_date": f"{year}-01-01", "pop_total": pops[i]}
+        for year, pops in POP.items()
+        for i, (code, name) in enumerate(zip(CODES, NAMES, strict=True))
+    ]
+    return pd.DataFrame(rows)
+
+
+def park_frame() -> pd.DataFrame:
+    """The Parco Sud member comuni: 015001, 015002, 015004."""
+    return pd.DataFrame({"pro_com_t": PARK, "comune": [NAMES[CODES.index(c)] for c in PARK]})
+
+
+def zones_frame() -> pd.DataFrame:
+    """Zone omogenee: Ovest (015001, 015002), Centro (015005); the others blank."""
+    return pd.DataFrame(
+        {"pro_com_t": CODES, "comune": NAMES, "zona_omogenea": [ZONES.get(c, "") for c in CODES]}
+    )
+
+
+ISPRA_YEARS = [2006, 2012, *range(2015, 2025)]
+
+
+def ispra_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Stock (long), wide and flows tables shaped like the ISPRA derivatives of the mirror.
+
+    Comune i (0-based) has 10 + i ha consumed in 2006 and gains 0.5 ha a year; area 100 ha.
+    """
+    stock, flows, wide = [], [], []
+    for i, code in enumerate(CODES):
+        values = {y: 10.0 + i + 0.5 * (y - 2006) for y in ISPRA_YEARS}
+        for y in ISPRA_YEARS:
+            stock.append(
+                {
+                    "pro_com_t": code,
+                    "year": y,
+                    "consumed_ha": values[y],
+                    "consumed_pct": values[y],
+                    "source": "derived_backward_from_2024" if y < 2024 else "ispra_published",
+                }
+            )
+        for a, b in itertools.pairwise(ISPRA_YEARS):
+            net = values[b] - values[a]
+            flows.append(
+                {
+                    "pro_com_t": code,
+                    "period": f"{a}-{b}",
+                    "year_from": a,
+                    "year_to": b,
+                    "years": b - a,
+                    "net_ha": net,
+                    "gross_ha": net + 0.1,
+                    "restored_ha": 0.1,
+                }
+            )
+        wide.append(
+            {
+                "pro_com_t": code,
+                "superficie_ha_derived": 100.0,
+                "stock_2024_ha": values[2024],
+                "stock_2024_pct": values[2024],
+            }
+        )
+    return pd.DataFrame(stock), pd.DataFrame(wide), pd.DataFrame(flows)
+
+
+def agcom_frame() -> pd.DataFrame:
+    """AGCOM-shaped rows: two dates; comune i has 100 families, 10·i reached by FTTH (then +5)."""
+    rows = []
+    for date, extra in (("2025-03-31", 0), ("2025-06-30", 5)):
+        for i, code in enumerate(CODES):
+            reached = min(100, 10 * i + extra)
+            rows.append(
+                {
+                    "data_riferimento": date,
+                    "com_istat_code": code,
+                    "Comune": NAMES[i],
+                    "Celle 20m x 20m raggiunte": 50,
+                    "Punti dichiarati": 200,
+                    "Punti geograficamente distinti (passo 5m)": 100,
+                    "Celle 20m x 20m raggiunte FTTH": reached // 2,
+                    "Punti dichiarati FTTH": reached,
+                    "Punti Geograficamente Distinti (passo 5m) FTTH": reached,
+                    "Celle 20m x 20m raggiunte FTTC": 25,
+                    "Famiglie Residenti (calcolato)": 100,
+                    "Famiglie raggiunte FTTH (calcolato)": reached if reached else None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def bul_frame() -> pd.DataFrame:
+    """Infratel BUL rows for two comuni."""
+    return pd.DataFrame(
+        {
+            "Citta": ["Alfa", "Beta"],
+            "com_istat_code": ["015001", "015002"],
+            "Stato Fibra": ["terminato", "in esecuzione"],
+            "Stato FWA": ["terminato", None],
+            "Fibra": [1, 1],
+            "FWA": [1, 0],
+        }
+    )
+
+
+def schools_frame(first_name: str = "Liceo Uno") -> gpd.GeoDataFrame:
+    """Four school sites, three upper-secondary (two at the same place)."""
+    points = [(1500, 1500), (1500, 1500), (500, 2500), (2500, 500)]
+    return gpd.GeoDataFrame(
+        {
+            "codice_meccanografico": ["MI01", "MI02", "MI03", "MI04"],
+            "tipologia": ["sec2", "sec2", "sec2", "primaria"],
+            "denominazione": [first_name, "Istituto Due", "Liceo Tre", "Primaria"],
+            "denominazione_istituto": [first_name, "Istituto Due", "Liceo Tre", "Primaria"],
+            "com_istat_code": ["015005", "015005", "015007", "015003"],
+            "secondaria_2_grado": [True, True, True, False],
+        },
+        geometry=[shapely.Point(ORIGIN_X + x, ORIGIN_Y + y) for x, y in points],
+        crs="EPSG:32632",
+    ).to_crs(4326)
+
+
+STREET_STEP = 100.0
+NETWORK_X_MAX = 2000.0  # streets (and the extract's bounds) cover columns 0 and 1 only
+
+
+def to_lonlat(x: float, y: float) -> tuple[float, float]:
+    """WGS 84 lon/lat of a point given in metres from the territory's origin."""
+    from pyproj import Transformer
+
+    return Transformer.from_crs(32632, 4326, always_xy=True).transform(ORIGIN_X + x, ORIGIN_Y + y)
+
+
+def osm_grid_xml() -> str:
+    """OSM XML of a 100 m street grid over x 0-2000, y 0-3000, plus a disconnected fragment.
+
+    Horizontal streets are residential, vertical ones footways (so both modes differ only by
+    highway type); the fragment is two nodes 40 m apart inside the box but linked to nothing.
+    """
+    nodes, ways = [], []
+    ids = {}
+    nx, ny = int(NETWORK_X_MAX / STREET_STEP) + 1, int(3000 / STREET_STEP) + 1
+    for i in range(nx):
+        for j in range(ny):
+            ids[(i, j)] = 1000 + i * ny + j
+            lon, lat = to_lonlat(i * STREET_STEP, j * STREET_STEP)
+            nodes.append(f'<node id="{ids[(i, j)]}" version="1" lat="{lat:.8f}" lon="{lon:.8f}"/>')
+    way_id = 1
+    for j in range(ny):
+        refs = "".join(f'<nd ref="{ids[(i, j)]}"/>' for i in range(nx))
+        ways.append(
+            f'<way id="{way_id}" version="1">{refs}<tag k="highway" v="residential"/></way>'
+        )
+        way_id += 1
+    for i in range(nx):
+        refs = "".join(f'<nd ref="{ids[(i, j)]}"/>' for j in range(ny))
+        ways.append(f'<way id="{way_id}" version="1">{refs}<tag k="highway" v="footway"/></way>')
+        way_id += 1
+    for k, (x, y) in enumerate([(1950.0, 2950.0), (1990.0, 2950.0)]):
+        lon, lat = to_lonlat(x, y)
+        nodes.append(f'<node id="{9000 + k}" version="1" lat="{lat:.8f}" lon="{lon:.8f}"/>')
+    ways.append(
+        f'<way id="{way_id}" version="1"><nd ref="9000"/><nd ref="9001"/>'
+        '<tag k="highway" v="residential"/></way>'
+    )
+    (lon0, lat0), (lon1, lat1) = to_lonlat(0, 0), to_lonlat(NETWORK_X_MAX, 3000)
+    bounds = (
+        f'<bounds minlat="{lat0:.8f}" minlon="{lon0:.8f}" maxlat="{lat1:.8f}" maxlon="{lon1:.8f}"/>'
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="territorio tests">'
+        + bounds
+        + "".join(nodes)
+        + "".join(ways)
+        + "</osm>\n"
+    )
+
+
+#: interchange entries: (node_id, name, mode, lines, freq, x, y)
+STATIONS = [
+    ("rail:S00001", "Centro", "rail", "S1;S2;S3;S4", 8.0, 1000.0, 1500.0),
+    ("metro:1", "Nord M1", "metro", "M1", 20.0, 500.0, 2500.0),
+    ("metro:2", "Nord M2", "metro", "M2", 15.0, 560.0, 2500.0),  # same station, other line
+    ("rail:S00002", "Lontana", "rail", "S5", 2.0, -2500.0, 1500.0),  # far from any street
+]
+
+
+def stations_frame() -> gpd.GeoDataFrame:
+    """The four interchange entries of :data:`STATIONS` (EPSG:4326, as in the mirror)."""
+    return gpd.GeoDataFrame(
+        {
+            "node_id": [s[0] for s in STATIONS],
+            "name": [s[1] for s in STATIONS],
+            "mode": [s[2] for s in STATIONS],
+            "lines": [s[3] for s in STATIONS],
+            "freq_peak_per_hour": [s[4] for s in STATIONS],
+        },
+        geometry=[shapely.Point(ORIGIN_X + s[5], ORIGIN_Y + s[6]) for s in STATIONS],
+        crs="EPSG:32632",
+    ).to_crs(4326)
+
+
+def rail_frame() -> gpd.GeoDataFrame:
+    """The rail stations with their RFI code and GTFS stop (EPSG:4326)."""
+    rail = stations_frame()
+    rail = rail[rail["mode"] == "rail"].copy()
+    rail["rfi_code"] = rail["node_id"].str.replace("rail:", "")
+    rail["stop_name"] = rail["name"]
+    rail["lines_peak"] = rail["lines"]
+    rail["gtfs2023_stop_id"] = ["101", None]
+    return rail[["rfi_code", "stop_name", "lines_peak", "gtfs2023_stop_id", "geometry"]]
+
+
+def gtfs_files() -> dict[str, str]:
+    """A feed with two weekday trips calling at stop 101 (Centro) and ending at 102."""
+    return {
+        "agency.txt": (
+            "agency_id,agency_name,agency_url,agency_timezone\nT,Test,http://x,Europe/Rome\n"
+        ),
+        "stops.txt": (
+            "stop_id,stop_name,stop_lat,stop_lon\n101,Centro,45.4,9.1\n102,Capolinea,45.5,9.2\n"
+        ),
+        "routes.txt": "route_id,agency_id,route_short_name,route_type\nR1,T,S1,2\nR2,T,S2,2\n",
+        "trips.txt": "route_id,service_id,trip_id\nR1,WK,T1\nR2,WK,T2\nR2,SUN,T3\n",
+        "stop_times.txt": (
+            "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+            "T1,08:00:00,08:00:00,101,1\nT1,08:30:00,08:30:00,102,2\n"
+            "T2,09:00:00,09:00:00,101,1\nT2,09:30:00,09:30:00,102,2\n"
+            "T3,10:00:00,10:00:00,101,1\nT3,10:30:00,10:30:00,102,2\n"
+        ),
+        "calendar.txt": (
+            "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+            "start_date,end_date\nWK,1,1,1,1,1,0,0,20240101,20240131\n"
+            "SUN,0,0,0,0,0,0,1,20240101,20240131\n"
+        ),
+    }
+
+
+def point_layer(rows: list[dict], xy: list[tuple[float, float]]) -> gpd.GeoDataFrame:
+    """Points at metre offsets from the origin, in EPSG:4326 with lon/lat columns."""
+    frame = gpd.GeoDataFrame(
+        rows, geometry=[shapely.Point(ORIGIN_X + x, ORIGIN_Y + y) for x, y in xy], crs=32632
+    ).to_crs(4326)
+    frame["lon"], frame["lat"] = frame.geometry.x, frame.geometry.y
+    return frame
+
+
+HOSPITAL_XY = (960.0, 1960.0)  # in 015004; its nearest node (1000, 2000) lies on the border
+
+
+def hospitals_frame() -> gpd.GeoDataFrame:
+    """One hospital near the 015004 border."""
+    return point_layer(
+        [{"codice_struttura": "H1", "denominazione": "Ospedale di confine"}], [HOSPITAL_XY]
+    )
+
+
+def pharmacies_frame() -> gpd.GeoDataFrame:
+    """Five pharmacies: one in another comune than declared, one outside the territory."""
+    rows = [
+        {
+            "codice_farmacia": f"F{i}",
+            "descrizione_farmacia": f"Farmacia {i}",
+            "com_istat_code": code,
+        }
+        for i, code in enumerate(["015001", "015001", "015002", "015003", "015005"])
+    ]
+    # F3 declares 015003 but lies in 015006; F4 lies outside the territory
+    xy = [(100, 100), (200, 200), (1500, 500), (2500, 1500), (-500, 1500)]
+    return point_layer(rows, xy)
+
+
+def lombarde_frame() -> gpd.GeoDataFrame:
+    """Regione Lombardia school sites with pupils (one unknown, one not state-run)."""
+    rows = [
+        {
+            "classificazione": "Statale",
+            "tipologia_sede": "Liceo",
+            "allievi_sede": "120",
+            "denom_sede": "Liceo Uno",
+            "com_istat_code": "015005",
+        },
+        {
+            "classificazione": "Statale",
+            "tipologia_sede": "Istituto Tecnico",
+            "allievi_sede": "",
+            "denom_sede": "Istituto Due",
+            "com_istat_code": "015005",
+        },
+        {
+            "classificazione": "Cfp",
+            "tipologia_sede": "Istituzione Formativa",
+            "allievi_sede": "50",
+            "denom_sede": "Cfp",
+            "com_istat_code": "015005",
+        },
+        {
+            "classificazione": "Statale",
+            "tipologia_sede": "Liceo",
+            "allievi_sede": "80",
+            "denom_sede": "Liceo Tre",
+            "com_istat_code": "015007",
+        },
+    ]
+    return point_layer(rows, [(1500, 1500), (1500, 1500), (1600, 1600), (500, 2500)])
+
+
+def pnrr_frame() -> pd.DataFrame:
+    """PNRR M6 projects: two Case, one Ospedale di Comunità, one COT."""
+    return pd.DataFrame(
+        {
+            "tipo_struttura": [
+                "Casa della Comunita'",
+                "Casa della Comunita'",
+                "Ospedale di Comunita'",
+                "Centrale Operativa Territoriale",
+            ],
+            "cup": ["C1", "C2", "O1", "T1"],
+            "com_istat_code": ["015001", "015001", "015005", "015009"],
+        }
+    )
+
+
+def synthetic_territory(areas: dict[str, Area] | None = None) -> Territory:
+    """The 3×3 territory: 9 comuni of 1 km², population 2023–2024, Parco Sud, zones."""
+    return build_territory(
+        comuni_frame(),
+        outline_frame(),
+        population_frame(),
+        park_frame(),
+        zones_frame(),
+        areas=areas or {},
+        expected_count=9,
+    )
+
+
+def synthetic_network():
+    """The street grid of :func:`osm_grid_xml` as arrays (no file, no osmnx).
+
+    Horizontal streets are residential, vertical ones footways, 100 m apart over x 0–2000 m,
+    y 0–3000 m, plus a two-node fragment linked to nothing.
+    """
+    from territorio.network.graph import StreetNetwork
+
+    nx, ny = int(NETWORK_X_MAX / STREET_STEP) + 1, int(3000 / STREET_STEP) + 1
+    i, j = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
+    x = ORIGIN_X + STREET_STEP * i.ravel()
+    y = ORIGIN_Y + STREET_STEP * j.ravel()
+    index = (i * ny + j).astype(np.int64)
+    horizontal = (index[:-1, :].ravel(), index[1:, :].ravel())  # residential, along x
+    vertical = (index[:, :-1].ravel(), index[:, 1:].ravel())  # footways, along y
+    fragment = len(x) + np.array([0])
+    x = np.r_[x, ORIGIN_X + 1950.0, ORIGIN_X + 1990.0]
+    y = np.r_[y, ORIGIN_Y + 2950.0, ORIGIN_Y + 2950.0]
+    u = np.r_[horizontal[0], vertical[0], fragment]
+    v = np.r_[horizontal[1], vertical[1], fragment + 1]
+    kind = np.r_[
+        np.zeros(len(horizontal[0]), dtype=np.int16),
+        np.ones(len(vertical[0]), dtype=np.int16),
+        np.zeros(1, dtype=np.int16),
+    ]
+    length = np.hypot(x[u] - x[v], y[u] - y[v])
+    # two-way streets: both directions, as osmnx builds them
+    u, v = np.r_[u, v].astype(np.int32), np.r_[v, u].astype(np.int32)
+    no = np.zeros(len(u), dtype=bool)
+    return StreetNetwork(
+        osmid=np.arange(1000, 1000 + len(x), dtype=np.int64),
+        x=x,
+        y=y,
+        u=u,
+        v=v,
+        length=np.r_[length, length],
+        highway=np.r_[kind, kind],
+        highway_names=("residential", "footway"),
+        foot_no=no,
+        bicycle_no=no.copy(),
+        bicycle_contraflow=no.copy(),
+        source="territorio.datasets.synthetic_network",
+    )
+
+
+def gtfs_tables() -> dict[str, pd.DataFrame]:
+    """The feed of :func:`gtfs_files` as tables of strings, as the GTFS reader gives them."""
+    tables = {}
+    for name, text in gtfs_files().items():
+        header, *rows = csv.reader(text.splitlines())
+        tables[name.removesuffix(".txt")] = pd.DataFrame(rows, columns=header, dtype=str)
+    return tables
+
+
+def entries_frame() -> gpd.GeoDataFrame:
+    """Interchange entries as the catalogue layer ``nodi_interscambio`` reads (EPSG:32632)."""
+    return stations_frame().to_crs(32632)
+
+
+@dataclass(frozen=True)
+class AccessData:
+    """Inputs of :func:`territorio.access_to_nodes` on the synthetic territory."""
+
+    network: object
+    stations: gpd.GeoDataFrame
+    grid: PopulationGrid
+    codes: np.ndarray
+
+
+def synthetic_access(cell_m: float = 50.0) -> AccessData:
+    """Street grid, stations (merged, with LUM class) and a uniform population grid."""
+    from territorio.access.analysis import build_stations
+
+    territory = synthetic_territory()
+    stations = build_stations(
+        entries_frame(), rail_frame().to_crs(32632), gtfs_tables(), territory.comuni
+    )
+    grid = uniform_population_grid(territory.comuni, territory.population(), cell_m)
+    return AccessData(synthetic_network(), stations, grid, territory.comuni["pro_com_t"].to_numpy())

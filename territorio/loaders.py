@@ -1,0 +1,306 @@
+"""From the catalogue to the inputs of the pure functions: read layers, assemble, hand on.
+
+Every function here takes a :class:`~territorio.catalog.Catalog` and returns frames, arrays
+or small typed objects that the indicator functions take; nothing here computes an
+indicator. Together with :mod:`territorio.catalog`, :mod:`territorio.readers` and
+:mod:`territorio.outputs` this is the edge of the library where files are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from territorio.access.analysis import access_to_nodes, build_stations
+from territorio.access.config import AccessConfig
+from territorio.areas import Area
+from territorio.catalog import Catalog
+from territorio.codes import KEY
+from territorio.digital.config import DigitalConfig
+from territorio.digital.sites import school_candidates
+from territorio.errors import ConfigError, UnknownCodeError
+from territorio.network.graph import StreetNetwork
+from territorio.network.times import AccessResult, network_area
+from territorio.population import PopulationGrid, uniform_population_grid
+from territorio.readers import (
+    builtin_areas,
+    load_network,
+    osm_header_box,
+    read_candidates,
+    read_population_grid,
+    read_register,
+)
+from territorio.territory import Territory, build_territory
+
+NETWORK_LAYER = "osm_milano_2015_highways"
+"""The catalogue's street network (the mirror's 2015 OSM extract)."""
+
+
+#: Layers the territory is built from.
+TERRITORY_LAYERS = (
+    "cmm_comuni",
+    "cmm_confine",
+    "istat_popolazione",
+    "parco_sud_comuni",
+    "zone_omogenee",
+)
+
+
+def load_territory(catalog: Catalog, areas: dict[str, Area] | None = None) -> Territory:
+    """Read the territory layers through the catalogue and build the model.
+
+    Parameters
+    ----------
+    catalog
+        The layer catalogue (its overrides apply).
+    areas
+        Custom areas; defaults to the built-in ones (the ITI SOM).
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> territory = tt.load_territory(tt.Catalog())
+    >>> len(territory.comuni), territory.latest_year, int(territory.population().sum())
+    (133, 2024, 3245459)
+    """
+    frames = {layer_id: catalog.read(layer_id) for layer_id in TERRITORY_LAYERS}
+    territory = build_territory(
+        frames["cmm_comuni"],
+        frames["cmm_confine"],
+        frames["istat_popolazione"],
+        frames["parco_sud_comuni"],
+        frames["zone_omogenee"],
+        areas=builtin_areas() if areas is None else areas,
+        expected_count=catalog.manifest("cmm_comuni").expected_count,
+        sources={
+            "comuni": str(catalog.path("cmm_comuni")),
+            "population": str(catalog.path("istat_popolazione")),
+            "parco_sud": str(catalog.path("parco_sud_comuni")),
+            "zones": str(catalog.path("zone_omogenee")),
+        },
+    )
+    return territory
+
+
+def load_area_comuni(catalog: Catalog, area: Area) -> gpd.GeoDataFrame:
+    """Member comuni of a custom area with their geometry, from any Italian province.
+
+    Lombardia comuni come from the Lombardia layer; others from the Italy layer, read only
+    when needed.
+
+    Raises
+    ------
+    UnknownCodeError
+        If a code is in neither layer.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> territory = tt.load_territory(tt.Catalog())
+    >>> som = tt.load_area_comuni(tt.Catalog(), territory.areas["som"])
+    >>> som["pro_com_t"].tolist()[:2], som["cod_prov"].tolist()[4]  # Casorate Primo is in Pavia
+    (['015247', '015024'], 18)
+    """
+    found = _read_codes(catalog, "lombardia_comuni", area.codes)
+    missing = [c for c in area.codes if c not in set(found[KEY])]
+    if missing:
+        more = _read_codes(catalog, "italia_comuni", tuple(missing))
+        found = pd.concat([found, more], ignore_index=True)
+    missing = [c for c in area.codes if c not in set(found[KEY])]
+    if missing:
+        raise UnknownCodeError(
+            f"area {area.id!r}",
+            "codes",
+            {c: area.codes.index(c) + 1 for c in missing},
+            "the ISTAT 2023 comuni of Italy",
+        )
+    order = {code: i for i, code in enumerate(area.codes)}
+    found = found.sort_values(KEY, key=lambda s: s.map(order)).reset_index(drop=True)
+    return gpd.GeoDataFrame(found, geometry="geometry", crs=found.crs)
+
+
+def _read_codes(catalog: Catalog, layer_id: str, codes: tuple[str, ...]) -> gpd.GeoDataFrame:
+    frame = catalog.read(layer_id)
+    return frame.loc[frame[KEY].isin(codes), [KEY, "comune", "cod_prov", "geometry"]]
+
+
+def network_source(
+    catalog: Catalog, cfg: AccessConfig, base: Path | None = None
+) -> tuple[Path, str | None, tuple]:
+    """The OSM file to use, its verified sha256 (catalogue files) and the extract's box."""
+    if cfg.network:
+        path = Path(cfg.network) if base is None else (base / cfg.network).resolve()
+        return path, None, tuple(cfg.network_box) or osm_header_box(path)
+    path = catalog.verify_checksum(NETWORK_LAYER)
+    catalog.used[NETWORK_LAYER] = path
+    manifest = catalog.manifest(NETWORK_LAYER)
+    box = tuple(cfg.network_box) or manifest.bbox or osm_header_box(path)
+    return path, manifest.sha256, box
+
+
+def load_street_network(
+    catalog: Catalog,
+    cfg: AccessConfig,
+    *,
+    base: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[StreetNetwork, shapely.Geometry, Path]:
+    """The street network of ``[access] network`` (else the catalogue's), its extent and file.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> catalog = tt.Catalog()
+    >>> network, area, path = tt.load_street_network(catalog, tt.load_config()["access"])
+    >>> path.name, network.n_nodes > 100_000, round(area.area / 1e6)  # km² of the 2015 extract
+    ('milano_bbox_2015_highways.osm.bz2', True, 431)
+    """
+    path, sha, box = network_source(catalog, cfg, base)
+    network = load_network(path, sha256=sha, progress=progress)
+    return network, network_area(network, box), path
+
+
+def load_stations(catalog: Catalog, territory: Territory, cfg: AccessConfig) -> gpd.GeoDataFrame:
+    """Interchange nodes merged into stations with LUM class and rail service (catalogue layers).
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> catalog = tt.Catalog()
+    >>> stations = tt.load_stations(catalog, tt.load_territory(catalog), tt.load_config()["access"])
+    >>> len(stations), sorted(stations["classe_lum"].unique().tolist())
+    (190, [1, 2, 3])
+    """
+    return build_stations(
+        catalog.read("nodi_interscambio"),
+        catalog.read("stazioni_ferroviarie"),
+        catalog.read("gtfs_trenord_2023"),
+        territory.comuni,
+        merge_distance_m=cfg.merge_distance_m,
+        class1_min_lines=cfg.class1_min_lines,
+        min_peak_frequency=cfg.min_peak_frequency,
+    )
+
+
+def load_access(
+    catalog: Catalog,
+    territory: Territory,
+    cfg: AccessConfig,
+    *,
+    base: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> AccessResult:
+    """Read the network and the stations, then compute access with :func:`access_to_nodes`.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> catalog, cfg = tt.Catalog(), tt.load_config()
+    >>> result = tt.load_access(catalog, tt.load_territory(catalog), cfg["access"])
+    >>> row = result.indicators.loc["015146"]  # Milano, inside the 2015 extract
+    >>> row["accesso_metodo"], round(float(row["accesso_15min_piedi_pct"]), 1)
+    ('stima', 49.9)
+    """
+    network, area, path = load_street_network(catalog, cfg, base=base, progress=progress)
+    stations = load_stations(catalog, territory, cfg)
+    grid = uniform_population_grid(territory.comuni, territory.population(), cfg.cell_m)
+    return access_to_nodes(
+        network,
+        stations,
+        grid,
+        territory.comuni[KEY].to_numpy(),
+        area=area,
+        walk_speed_kmh=cfg.walk_speed_kmh,
+        bike_speed_kmh=cfg.bike_speed_kmh,
+        max_snap_m=cfg.max_snap_m,
+        thresholds_min=cfg.thresholds_min,
+        min_network_share=cfg.min_network_share,
+        network_file=path,
+    )
+
+
+def sites_area(
+    catalog: Catalog, territory: Territory, cfg: DigitalConfig
+) -> tuple[shapely.Geometry, str]:
+    """The area a register's sites must lie in, and its name."""
+    if cfg.sites_area == "cmm":
+        return shapely.union_all(territory.outline.geometry.values), "the CMM"
+    if cfg.sites_area not in territory.areas:
+        raise ConfigError(
+            "<config>",
+            "digital.sites_area",
+            f"unknown area {cfg.sites_area!r}; known: cmm, {', '.join(territory.areas)}",
+        )
+    area = territory.areas[cfg.sites_area]
+    return shapely.union_all(load_area_comuni(catalog, area).geometry.values), area.name
+
+
+def load_register(
+    catalog: Catalog, territory: Territory, cfg: DigitalConfig, path: Path | None = None
+) -> gpd.GeoDataFrame | None:
+    """The user's 5G site register (``[layers] cmm_siti_5g`` or ``path``), validated; else None."""
+    path = path or catalog.overrides.get("cmm_siti_5g")
+    if path is None:
+        return None
+    area, name = sites_area(catalog, territory, cfg)
+    register = read_register(
+        path,
+        area=area,
+        area_name=name,
+        crs=cfg.sites_crs or None,
+        radius_by_technology=cfg.radius_by_technology,
+        small_cell_radius_m=cfg.small_cell_radius_m,
+    )
+    catalog.used["cmm_siti_5g"] = Path(path)
+    return register
+
+
+def load_candidates(
+    catalog: Catalog, territory: Territory, cfg: DigitalConfig, extra: Path | None = None
+) -> gpd.GeoDataFrame:
+    """Candidate locations: CMM upper-secondary school sites and/or the user's file.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> catalog, cfg = tt.Catalog(), tt.load_config()
+    >>> candidates = tt.load_candidates(catalog, tt.load_territory(catalog), cfg["digital"])
+    >>> len(candidates), candidates["fonte"].iloc[0]
+    (139, 'scuole_sedi (secondaria di II grado)')
+    """
+    area = shapely.union_all(territory.outline.geometry.values)
+    frames = []
+    if cfg.school_candidates:
+        frames.append(school_candidates(catalog.read("scuole_sedi"), area))
+    path = extra or (cfg.candidates and Path(cfg.candidates))
+    if path:
+        frames.append(read_candidates(path, area=area))
+    if not frames:
+        raise ConfigError(
+            "<config>",
+            "digital",
+            "no candidates: enable school_candidates or give a candidates file",
+        )
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+
+
+def load_population_grid(
+    territory: Territory, cell_m: float, raster: Path | None = None
+) -> PopulationGrid:
+    """Residents per cell: a population raster's own cells, or spread uniformly per comune.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> territory = tt.datasets.synthetic_territory()
+    >>> grid = tt.load_population_grid(territory, cell_m=100.0)  # no raster: uniform per comune
+    >>> round(float(grid.residents.sum())) == int(territory.population().sum())
+    True
+    """
+    if raster is None:
+        return uniform_population_grid(territory.comuni, territory.population(), cell_m)
+    return read_population_grid(raster, territory.comuni)

@@ -1,0 +1,150 @@
+"""Files that users supply (not catalogue layers): read here, validated by their theme.
+
+Each function reads one kind of file and hands the rows to the theme's pure validator, which
+lists every problem with its row and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from territorio.digital.sites import validate_candidates, validate_register
+from territorio.land.thresholds import TEMPLATE_COLUMNS, validate_ambiti
+from territorio.population import PopulationGrid, raster_population_grid
+from territorio.readers.files import Expectation, open_raster, read_table, read_vector
+from territorio.readers.points import read_points
+from territorio.services.facilities import validate_community_points
+from territorio.services.park import park_polygon
+
+
+def read_register(
+    path: Path | str,
+    *,
+    area: shapely.Geometry,
+    area_name: str = "the CMM",
+    crs: str | None = None,
+    radius_by_technology: dict[str, float],
+    small_cell_radius_m: float,
+) -> gpd.GeoDataFrame:
+    r"""Read and validate a radio-site register (CSV per template, or a GeoPackage of points).
+
+    See :func:`territorio.digital.sites.validate_register` for the checks and the result;
+    ``crs`` is the CRS of ``x``/``y`` columns when the file has no ``crs`` column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, territorio as tt
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> lon, lat = tt.datasets.to_lonlat(1500, 1500)
+    >>> _ = (folder / "siti.csv").write_text(
+    ...     f"site_id,lon,lat,tecnologie,stato\nS1,{lon},{lat},4G;NR,attivo\n"
+    ... )
+    >>> outline = tt.datasets.outline_frame().geometry.iloc[0]
+    >>> register = tt.read_register(
+    ...     folder / "siti.csv",
+    ...     area=outline,
+    ...     radius_by_technology={"5G NR": 600.0, "4G": 1500.0},
+    ...     small_cell_radius_m=150.0,
+    ... )
+    >>> register[["site_id", "tecnologie", "raggio_m"]].values.tolist()
+    [['S1', '4G;5G NR', 1500.0]]
+    """
+    frame, problems = read_points(path, required=("site_id", "tecnologie", "stato"), crs=crs)
+    return validate_register(
+        frame,
+        problems,
+        source=path,
+        area=area,
+        area_name=area_name,
+        radius_by_technology=radius_by_technology,
+        small_cell_radius_m=small_cell_radius_m,
+    )
+
+
+def read_candidates(
+    path: Path | str, *, area: shapely.Geometry, area_name: str = "the CMM", crs: str | None = None
+) -> gpd.GeoDataFrame:
+    r"""Read candidate locations for new sites (``id`` or ``site_id``, optional ``nome``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, territorio as tt
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> lon, lat = tt.datasets.to_lonlat(500, 500)
+    >>> _ = (folder / "tetti.csv").write_text(f"id,nome,lon,lat\nT1,Municipio,{lon},{lat}\n")
+    >>> outline = tt.datasets.outline_frame().geometry.iloc[0]
+    >>> tt.read_candidates(folder / "tetti.csv", area=outline)[
+    ...     ["candidato", "nome", "fonte"]
+    ... ].values.tolist()
+    [['T1', 'Municipio', 'tetti.csv']]
+    """
+    frame, problems = read_points(path, required=(), crs=crs)
+    return validate_candidates(frame, problems, source=path, area=area, area_name=area_name)
+
+
+def read_ambiti(path: Path | str, known_codes: Iterable[str]) -> pd.DataFrame:
+    r"""Read and validate a user's PGT ambiti file following the template.
+
+    Rows are numbered from 1 (the first data row) in error messages.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, territorio as tt
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "ambiti.csv"
+    >>> _ = path.write_text(
+    ...     "pro_com_t;funzione;superficie_2014_ha;superficie_vigente_ha\n15001;residenziale;10;7\n"
+    ... )
+    >>> tt.read_ambiti(path, tt.datasets.CODES).values.tolist()  # Excel's ';', codes normalised
+    [['015001', 'residenziale', 10.0, 7.0]]
+    """
+    path = Path(path)
+    frame = read_table(path, Expectation(label="ambiti", columns=TEMPLATE_COLUMNS))
+    return validate_ambiti(frame, known_codes, source=str(path))
+
+
+def read_park(path: Path | str) -> shapely.Geometry:
+    """The Parco Agricolo Sud perimeter from a user's vector file, as one polygon.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, geopandas as gpd, shapely, territorio as tt
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "parco.gpkg"
+    >>> x0, y0, _, y1 = tt.datasets.outline_frame().total_bounds
+    >>> gpd.GeoDataFrame(geometry=[shapely.box(x0, y0, x0 + 500, y1)], crs=32632).to_file(path)
+    >>> round(tt.read_park(path).area / 1e6, 2)
+    1.5
+    """
+    frame = read_vector(Path(path), Expectation(label="parco_sud_perimetro"))
+    return park_polygon(frame, source=path)
+
+
+def read_community_points(
+    path: Path | str, area: shapely.Geometry, crs: str | None = None
+) -> gpd.GeoDataFrame:
+    r"""Read and validate coordinates of Case / Ospedali di Comunità and COT.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, territorio as tt
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "cdc.csv"
+    >>> lon, lat = tt.datasets.to_lonlat(1500, 1500)
+    >>> _ = path.write_text(
+    ...     f"cup,tipo_struttura,denominazione,lon,lat\nC1,CdC,Casa Uno,{lon},{lat}\n"
+    ... )
+    >>> outline = tt.datasets.outline_frame().geometry.iloc[0]
+    >>> tt.read_community_points(path, outline)[["cup", "tipo_struttura"]].values.tolist()
+    [['C1', "Casa della Comunita'"]]
+    """
+    frame, problems = read_points(path, required=("cup", "tipo_struttura"), crs=crs)
+    return validate_community_points(frame, problems, source=path, area=area)
+
+
+def read_population_grid(path: Path | str, comuni: gpd.GeoDataFrame) -> PopulationGrid:
+    """Residents per cell of a population raster (band 1), assigned to the comuni."""
+    with open_raster(Path(path), Expectation(label=str(path))) as src:
+        return raster_population_grid(src.read(1), src.transform, src.crs, comuni, src.nodata)

@@ -1,0 +1,121 @@
+"""``territorio run``: the selected themes' steps in order, their outputs written atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from territorio.catalog import Catalog
+from territorio.errors import ConfigError
+from territorio.indicators import IndicatorTable
+from territorio.loaders import load_territory
+from territorio.outputs import OutputSet
+from territorio.pipeline import Note, Results, RunContext, Theme
+from territorio.report import write_indicator_outputs
+from territorio.settings import RunConfig
+from territorio.territory import Territory
+from territorio.themes import THEMES
+
+
+def select_themes(config: RunConfig, themes: Sequence[Theme] = THEMES) -> list[Theme]:
+    """The themes the config asks for (all by default); the territory step always runs first.
+
+    Raises
+    ------
+    ConfigError
+        If the config names an unknown step.
+    """
+    wanted = config["run"].steps
+    if not wanted:
+        return list(themes)
+    names = {t.name for t in themes}
+    unknown = [w for w in wanted if w not in names]
+    if unknown:
+        raise ConfigError(
+            config.path or "<defaults>",
+            "run.steps",
+            f"unknown step(s) {unknown}; available: {', '.join(t.name for t in themes)}",
+        )
+    return [t for t in themes if t.name == "territorio" or t.name in wanted]
+
+
+@dataclass
+class RunResult:
+    """What a run produced.
+
+    Examples
+    --------
+    >>> import tempfile, territorio as tt
+    >>> cfg = tt.load_config()
+    >>> cfg["run"].steps = ["territorio"]
+    >>> result = tt.run_pipeline(cfg, out=tempfile.mkdtemp())
+    >>> sorted(p.name for p in result.written)
+    ['indicatori_aree.csv', 'indicatori_comuni.csv', 'indicatori_comuni.md']
+    """
+
+    written: list[Path]
+    notes: list[Note]
+    table: IndicatorTable
+    territory: Territory
+
+
+def run_pipeline(
+    config: RunConfig,
+    *,
+    catalog: Catalog | None = None,
+    out: Path | str | None = None,
+    progress: Callable[[str], None] | None = None,
+    overwrite: bool = True,
+    themes: Sequence[Theme] = THEMES,
+) -> RunResult:
+    """Run the selected steps and write their outputs atomically.
+
+    Parameters
+    ----------
+    config
+        The run configuration.
+    catalog
+        A catalogue to use; by default one built from the config (mirror, overrides).
+    out
+        Output directory; defaults to ``[output] directory``.
+    progress
+        Called with a short message during long stages (e.g. building a street network).
+    overwrite
+        Whether files already in the output directory may be replaced; when ``False`` and one
+        exists, nothing is written and an error names it.
+    themes
+        The theme registry (default :data:`territorio.themes.THEMES`).
+
+    Examples
+    --------
+    >>> import tempfile, territorio as tt
+    >>> cfg = tt.load_config()
+    >>> cfg["run"].steps = ["territorio", "suolo"]
+    >>> result = tt.run_pipeline(cfg, out=tempfile.mkdtemp())
+    >>> len(result.table.frame), "suolo_consumato_2024_pct" in result.table.frame.columns
+    (133, True)
+    """
+    selected = select_themes(config, themes)
+    if catalog is None:
+        catalog = Catalog.from_config(config)
+    territory = load_territory(catalog, config.areas)
+    table = IndicatorTable(territory.codes)
+    providers = {name: p for theme in themes for name, p in theme.provides.items()}
+    directory = Path(out or config["output"].directory)
+    with OutputSet(directory, overwrite=overwrite) as outputs:
+        ctx = RunContext(
+            config,
+            catalog,
+            territory,
+            table,
+            outputs,
+            progress=progress,
+            results=Results(providers),
+        )
+        for theme in selected:
+            ctx.maps.declare(theme.name, theme.title, theme.group or theme.title)
+        for theme in selected:
+            theme.run(ctx)
+        write_indicator_outputs(ctx, [t.name for t in selected])
+    return RunResult(outputs.written, ctx.notes, table, territory)

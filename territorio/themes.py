@@ -1,0 +1,20 @@
+"""The themes of ``territorio run``, in run order: the one place a theme is registered.
+
+Adding a theme is its own package (pure functions), its step module (which defines
+``THEME``) and one line here; config sections, map pages and QGIS groups follow from it.
+"""
+
+from __future__ import annotations
+
+from territorio.pipeline import Theme
+from territorio.steps import digitale, mappe, mobilita, qgis, servizi, suolo, territorio
+
+THEMES: tuple[Theme, ...] = (
+    territorio.THEME,
+    suolo.THEME,
+    digitale.THEME,
+    mobilita.THEME,
+    servizi.THEME,
+    mappe.THEME,
+    qgis.THEME,
+)
