@@ -22,10 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from territorio.catalog import Catalog
 from territorio.codes import KEY
 from territorio.config import load_config
-from territorio.indicators import IndicatorTable
 from territorio.loaders import load_territory
 from territorio.outputs import OutputSet
-from territorio.pipeline import Results, RunContext
+from territorio.runner import new_context
 from territorio.themes import THEMES
 from territorio.webmap import render
 
@@ -36,17 +35,7 @@ def main() -> None:
     catalog = Catalog()
     territory = load_territory(catalog, config.areas)
     with tempfile.TemporaryDirectory() as tmp, OutputSet(Path(tmp) / "scratch") as scratch:
-        providers = {name: p for theme in THEMES for name, p in theme.provides.items()}
-        ctx = RunContext(
-            config,
-            catalog,
-            territory,
-            IndicatorTable(territory.codes),
-            scratch,
-            results=Results(providers),
-        )
-        for theme in THEMES:
-            ctx.maps.declare(theme.name, theme.title, theme.group or theme.title)
+        ctx = new_context(config, catalog, territory, scratch, THEMES)
         start = time.perf_counter()
         for theme in THEMES:
             if theme.name != "mappe":

@@ -517,7 +517,7 @@ def _load(config: Path | None, data: Path | None):
     from territorio.loaders import load_territory
 
     cfg = _prepare_config(config, data, None)
-    catalog = Catalog(cfg["data"].mirror or None, overrides=cfg.layers)
+    catalog = Catalog.from_config(cfg)
     return cfg, catalog, load_territory(catalog, cfg.areas)
 
 

@@ -207,7 +207,7 @@ def load_access(
     """
     network, area, path = load_street_network(catalog, cfg, base=base, progress=progress)
     stations = load_stations(catalog, territory, cfg)
-    grid = uniform_population_grid(territory.comuni, territory.population(), cfg.cell_m)
+    grid = load_population_grid(territory, cfg.cell_m)
     return access_to_nodes(
         network,
         stations,

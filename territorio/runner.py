@@ -100,22 +100,40 @@ def run_pipeline(
     if catalog is None:
         catalog = Catalog.from_config(config)
     territory = load_territory(catalog, config.areas)
-    table = IndicatorTable(territory.codes)
-    providers = {name: p for theme in themes for name, p in theme.provides.items()}
     directory = Path(out or config["output"].directory)
     with OutputSet(directory, overwrite=overwrite) as outputs:
-        ctx = RunContext(
-            config,
-            catalog,
-            territory,
-            table,
-            outputs,
-            progress=progress,
-            results=Results(providers),
-        )
-        for theme in selected:
-            ctx.maps.declare(theme.name, theme.title, theme.group or theme.title)
+        ctx = new_context(config, catalog, territory, outputs, selected, themes, progress)
         for theme in selected:
             theme.run(ctx)
         write_indicator_outputs(ctx, [t.name for t in selected])
-    return RunResult(outputs.written, ctx.notes, table, territory)
+    return RunResult(outputs.written, ctx.notes, ctx.table, territory)
+
+
+def new_context(
+    config: RunConfig,
+    catalog: Catalog,
+    territory: Territory,
+    outputs: OutputSet,
+    selected: Sequence[Theme],
+    themes: Sequence[Theme] = THEMES,
+    progress: Callable[[str], None] | None = None,
+) -> RunContext:
+    """A run context with an empty indicator table and the selected themes declared.
+
+    Every theme's result providers are available (a step may need a result whose theme is not
+    selected); the selected themes are declared for the maps with their titles and QGIS
+    groups, in run order.
+    """
+    providers = {name: p for theme in themes for name, p in theme.provides.items()}
+    ctx = RunContext(
+        config,
+        catalog,
+        territory,
+        IndicatorTable(territory.codes),
+        outputs,
+        progress=progress,
+        results=Results(providers),
+    )
+    for theme in selected:
+        ctx.maps.declare(theme.name, theme.title, theme.group or theme.title)
+    return ctx

@@ -55,39 +55,25 @@ def test_wheel_installs_in_a_fresh_environment_and_runs(real_mirror, tmp_path):
     python = venv / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, timeout=900)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    where = subprocess.run(
-        [str(python), "-c", "import territorio; print(territorio.__file__)"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        check=True,
-    )
-    assert where.stdout.startswith(str(venv))
-    check = subprocess.run(
-        [str(venv / "bin" / "territorio"), "layers", "check", "--data", str(real_mirror)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=600,
-    )
+
+    def outside(*command: str) -> subprocess.CompletedProcess:
+        # run from a folder outside the checkout, so only the installed wheel is importable
+        return subprocess.run(
+            command, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600
+        )
+
+    where = outside(str(python), "-c", "import territorio; print(territorio.__file__)")
+    assert where.stdout.startswith(str(venv)), where.stderr
+    check = outside(str(venv / "bin" / "territorio"), "layers", "check", "--data", str(real_mirror))
     assert check.returncode == 0, check.stderr
     assert "layers ok" in check.stdout
-    script = subprocess.run(
-        [
-            str(python),
-            str(ROOT / "scripts" / "priorita_fibra.py"),
-            "--primi",
-            "3",
-            "--data",
-            str(real_mirror),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=600,
+    script = outside(
+        str(python),
+        str(ROOT / "scripts" / "priorita_fibra.py"),
+        "--primi",
+        "3",
+        "--data",
+        str(real_mirror),
     )
     assert script.returncode == 0, script.stderr
     assert script.stdout.startswith("Priorità fibra: 133 comuni")

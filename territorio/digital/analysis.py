@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 
 import geopandas as gpd
 import numpy as np
@@ -130,8 +131,7 @@ def coverage_5g(
         table["popolazione_coperta_pct"] = 100.0 * share
         name = getattr(population_raster, "name", "") or "raster"
         weighting = (
-            f"raster di popolazione {str(name).rsplit('/', 1)[-1]} "
-            "(quota coperta × popolazione ISTAT)"
+            f"raster di popolazione {PurePath(str(name)).name} (quota coperta × popolazione ISTAT)"
         )
     return CoverageResult(table, coverage, coverage_layer(coverage, comuni, table), weighting)
 

@@ -146,5 +146,5 @@ def read_community_points(
 
 def read_population_grid(path: Path | str, comuni: gpd.GeoDataFrame) -> PopulationGrid:
     """Residents per cell of a population raster (band 1), assigned to the comuni."""
-    with open_raster(Path(path), Expectation(label=str(path))) as src:
+    with open_raster(path) as src:
         return raster_population_grid(src.read(1), src.transform, src.crs, comuni, src.nodata)

@@ -16,7 +16,7 @@ from territorio.indicators import Column, Ratio
 from territorio.loaders import load_candidates, load_population_grid, load_register
 from territorio.mapspec import Choropleth, Overlay
 from territorio.pipeline import RunContext, Theme
-from territorio.readers import Expectation, open_raster
+from territorio.readers import open_raster
 from territorio.spatial import assign_comune
 from territorio.territory import Territory
 
@@ -221,7 +221,7 @@ def coverage_of(
     territory: Territory, sites: gpd.GeoDataFrame, raster: Path | None
 ) -> analysis.CoverageResult:
     """5G coverage per comune, weighted by the population raster when one is given."""
-    opened = open_raster(raster, Expectation(label=str(raster))) if raster else nullcontext()
+    opened = open_raster(raster) if raster else nullcontext()
     with opened as src:
         return analysis.coverage_5g(
             territory.comuni, territory.population(), sites, population_raster=src

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
-
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -14,7 +12,7 @@ from territorio.mapspec import Choropleth, Overlay
 from territorio.network.times import AccessResult
 from territorio.pipeline import RunContext, Theme
 from territorio.rates import per_residents
-from territorio.readers import Expectation, open_raster, read_community_points, read_park
+from territorio.readers import open_raster, read_community_points, read_park
 from territorio.services import facilities, park, proximity
 from territorio.services.config import ServicesConfig
 from territorio.steps.mobilita import ACCESS
@@ -302,8 +300,7 @@ def _park(ctx: RunContext, cfg: ServicesConfig, points: dict, layers: dict) -> N
     if cfg.park_consumption_raster:
         land = ctx.config["land"]
         raster = ctx.config.resolve(cfg.park_consumption_raster)
-        with ExitStack() as stack:
-            src = stack.enter_context(open_raster(raster, Expectation(label=str(raster))))
+        with open_raster(raster) as src:
             table = table.join(
                 park.consumed_inside_outside(
                     geometry,

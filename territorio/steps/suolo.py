@@ -14,7 +14,7 @@ from territorio.land.charts import series_svg
 from territorio.land.config import LandConfig
 from territorio.mapspec import Choropleth
 from territorio.pipeline import RunContext, Theme
-from territorio.readers import Expectation, open_raster, read_ambiti
+from territorio.readers import open_raster, read_ambiti
 from territorio.zonal import ConsumedRule, zonal_consumed
 
 ISPRA_LAYERS = ("ispra_suolo_stock", "ispra_suolo_wide", "ispra_suolo_flussi")
@@ -200,10 +200,7 @@ def _stock_from_rasters(
     )
     zones = ctx.territory.comuni[[KEY, "geometry"]]
     with ExitStack() as stack:
-        rasters = [
-            stack.enter_context(open_raster(path, Expectation(label=str(path))))
-            for path in (ctx.config.resolve(p) for p in cfg.rasters)
-        ]
+        rasters = [stack.enter_context(open_raster(ctx.config.resolve(p))) for p in cfg.rasters]
         result = zonal_consumed(rasters, zones, labels=cfg.raster_years, rule=rule)
     stock = result.rename(columns={"label": "year"})[[KEY, "year", "consumed_ha"]]
     stock["source"] = "raster"
