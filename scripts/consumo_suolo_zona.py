@@ -29,7 +29,7 @@ def main() -> None:
 
     catalog = tt.Catalog(args.data)
     territory = tt.load_territory(catalog)
-    zones = sorted(set(territory.comuni["zona_omogenea"]) - {"non assegnata"})
+    zones = sorted(territory.comuni["zona_omogenea"].dropna().unique())
     if args.zona != "tutte" and args.zona not in zones:
         raise tt.TerritorioError(f"zona {args.zona!r} sconosciuta; zone note: {', '.join(zones)}")
     comuni = territory.comuni.set_index("pro_com_t")

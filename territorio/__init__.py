@@ -9,7 +9,8 @@
   land monitoring and zonal statistics, fibre reach, 5G coverage and siting, access times
   and shares, service counts and proximity, rates per area and per resident;
 - **shared building blocks**: :func:`assign_comune` (the one point-in-comune rule),
-  :class:`PopulationGrid` (the one population model), :class:`ArrayRaster`;
+  :class:`PopulationModel` (the one population model, its
+  :class:`PopulationGrid`), :class:`ArrayRaster`;
 - **the pipeline**: :func:`run_pipeline` (what ``territorio run`` does).
 
 Examples
@@ -19,8 +20,8 @@ Examples
 >>> density = tt.population_density(
 ...     territory.population(), territory.comuni.set_index("pro_com_t")["superficie_km2"]
 ... )
->>> density.round(0).tolist()[:3]
-[1100.0, 2200.0, 3300.0]
+>>> density.round(0).tolist()[:3]  # residents over ISPRA's reference surface (40, 100, 400 ha)
+[275.0, 550.0, 275.0]
 """
 
 from territorio import datasets
@@ -47,7 +48,7 @@ from territorio.loaders import (
     load_access,
     load_area_comuni,
     load_candidates,
-    load_population_grid,
+    load_population_model,
     load_stations,
     load_street_network,
     load_territory,
@@ -55,7 +56,14 @@ from territorio.loaders import (
 from territorio.network.engine import nearest_source
 from territorio.network.times import AccessResult
 from territorio.outputs import write_italian_csv
-from territorio.population import PopulationGrid, raster_population_grid, uniform_population_grid
+from territorio.population import (
+    PolygonDensity,
+    PopulationGrid,
+    PopulationModel,
+    RasterDensity,
+    dasymetric_population_grid,
+    uniform_population_grid,
+)
 from territorio.rates import per_residents, population_density
 from territorio.readers import (
     open_raster,
@@ -64,6 +72,7 @@ from territorio.readers import (
     read_community_points,
     read_indicators,
     read_park,
+    read_population_density,
     read_register,
 )
 from territorio.runner import RunResult, run_pipeline
@@ -89,7 +98,10 @@ __all__ = [
     "CoverageResult",
     "Group",
     "IndicatorTable",
+    "PolygonDensity",
     "PopulationGrid",
+    "PopulationModel",
+    "RasterDensity",
     "Ratio",
     "RunResult",
     "SitingResult",
@@ -109,6 +121,7 @@ __all__ = [
     "count_per_comune",
     "coverage_5g",
     "covered_area",
+    "dasymetric_population_grid",
     "datasets",
     "default_config_toml",
     "fibre_priority",
@@ -124,7 +137,7 @@ __all__ = [
     "load_area_comuni",
     "load_candidates",
     "load_config",
-    "load_population_grid",
+    "load_population_model",
     "load_stations",
     "load_street_network",
     "load_territory",
@@ -135,12 +148,12 @@ __all__ = [
     "per_residents",
     "pnrr_health_counts",
     "population_density",
-    "raster_population_grid",
     "read_ambiti",
     "read_candidates",
     "read_community_points",
     "read_indicators",
     "read_park",
+    "read_population_density",
     "read_register",
     "residents_within",
     "run_pipeline",

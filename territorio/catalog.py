@@ -21,6 +21,7 @@ from typing import Any
 
 from territorio.errors import (
     ChecksumMismatchError,
+    ChecksumMismatchWarning,
     ConfigError,
     CountMismatchWarning,
     LayerNotAvailableError,
@@ -116,7 +117,8 @@ class Catalog:
     overrides
         User files replacing layers, ``{layer_id: path}``; they must have the same schema.
     verify
-        Check sha256 of mirror files before reading (default ``True``).
+        Stop on a mirror file whose sha256 differs from its manifest (default ``True``);
+        ``False`` warns once per such layer and reads it.
 
     Examples
     --------
@@ -149,6 +151,7 @@ class Catalog:
         self._verified: dict[tuple[Path, int, int], str] = {}
         self._read: dict[str, Any] = {}
         self.used: dict[str, Path] = {}
+        self.mismatched: dict[str, str] = {}  # layer id → actual sha256, when verify is off
 
     @classmethod
     def from_config(cls, config: Any) -> Catalog:
@@ -225,11 +228,15 @@ class Catalog:
     def verify_checksum(self, layer_id: str) -> Path:
         """Return the layer's path after checking its sha256 against the manifest.
 
-        User files have no recorded checksum and are validated by schema instead.
+        User files have no recorded checksum and are validated by schema instead. With
+        ``verify=False`` (``[data] verify_checksums = false``) a mismatch is a
+        :class:`~territorio.errors.ChecksumMismatchWarning`, once per layer, recorded in
+        :attr:`mismatched`, and the file is read anyway.
 
         Raises
         ------
         ChecksumMismatchError
+            On a mismatch when ``verify`` is true.
         """
         path = self.path(layer_id)
         if layer_id in self.overrides:
@@ -237,7 +244,17 @@ class Catalog:
         manifest = self.manifest(layer_id)
         actual = self.sha256(path)
         if actual != manifest.sha256:
-            raise ChecksumMismatchError(layer_id, path, manifest.sha256, actual)
+            if self.verify:
+                raise ChecksumMismatchError(layer_id, path, manifest.sha256, actual)
+            if layer_id not in self.mismatched:
+                self.mismatched[layer_id] = actual
+                warnings.warn(
+                    f"{path}: sha256 {actual[:12]}… differs from the catalogue's "
+                    f"{manifest.sha256[:12]}… for layer {layer_id!r}; read anyway because "
+                    "[data] verify_checksums = false (results may not match the documented data)",
+                    ChecksumMismatchWarning,
+                    stacklevel=2,
+                )
         return path
 
     def status(self, layer_id: str) -> LayerStatus:

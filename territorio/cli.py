@@ -271,7 +271,13 @@ SitesOption = Annotated[
     Path | None, typer.Option("--sites", help="5G site register (CSV per template, or GeoPackage).")
 ]
 RasterPopOption = Annotated[
-    Path | None, typer.Option("--population-raster", help="Population grid to weight residents.")
+    Path | None,
+    typer.Option(
+        "--population-grid",
+        "--population-raster",
+        help="Population grid placing ISTAT residents (polygons with a population column, or "
+        "a raster); default [population] grid (GHSL 2025).",
+    ),
 ]
 
 
@@ -301,7 +307,7 @@ def digital(
     if agreements:
         cfg.layers["cmm_accordi_fibra"] = agreements.resolve()
     if population_raster:
-        cfg["digital"].population_raster = str(population_raster.resolve())
+        cfg["population"].grid = str(population_raster.resolve())
     cfg["run"].steps = ["territorio", "digitale"]
     _report(run_pipeline(cfg, out=out_dir), cfg.lang)
 
@@ -335,8 +341,8 @@ def digital_coverage(
         if not radius > 0:
             raise typer.BadParameter("must be > 0", param_hint="--radius")
         five_g = five_g.assign(raggio_m=radius)
-    raster = _population_raster(cfg, population_raster)
-    result = coverage_of(territory, five_g, raster)
+    grid = _population_grid(cfg, catalog, territory, population_raster)
+    result = coverage_of(territory, five_g, grid)
     table = result.table.reset_index()[["pro_com_t", *analysis.COVERAGE_COLUMNS]]
     table["comune"] = territory.comuni["comune"].to_numpy()
     table["ponderazione_popolazione"] = result.weighting
@@ -386,8 +392,8 @@ def digital_siting(
     if existing is not None:
         existing = analysis.five_g_sites(existing, dcfg.coverage_technologies, dcfg.coverage_states)
     pool = load_candidates(catalog, territory, dcfg, candidates)
-    raster = _population_raster(cfg, population_raster)
-    result = siting_of(territory, pool, k, dcfg, existing, raster)
+    grid = _population_grid(cfg, catalog, territory, population_raster)
+    result = siting_of(territory, pool, k, dcfg, existing, grid)
     with OutputSet(out_dir) as outputs:
         outputs.write_csv("siting_siti_scelti.csv", result.chosen.drop(columns="geometry"))
         outputs.write_csv("siting_curva.csv", result.curve)
@@ -413,7 +419,7 @@ def access(
     data: DataOption = None,
 ) -> None:
     """Walking/cycling times to interchange nodes: accessibilita.gpkg, tempi_viaggio.tif, CSV."""
-    from territorio.loaders import load_access
+    from territorio.loaders import load_access, load_population_model
     from territorio.outputs import OutputSet
     from territorio.steps.mobilita import SOURCES, write_access
 
@@ -428,6 +434,9 @@ def access(
             acfg,
             base=cfg.base_dir,
             progress=lambda message: status.update(escape(message)),
+            population=load_population_model(
+                catalog, territory, cfg["population"], base=cfg.base_dir
+            ),
         )
         status.update("scrittura dei layer")
         with OutputSet(out_dir) as outputs:
@@ -552,10 +561,14 @@ def _print_written(paths: list[Path], lang: str) -> None:
         out.print(f"[green]{label}[/green] {len(paths) - len(shown)} SVG charts")
 
 
-def _population_raster(cfg, option: Path | None) -> Path | None:
-    """The population raster of ``--population-raster``, else of ``[digital]``, else none."""
-    configured = cfg["digital"].population_raster
-    return option or (cfg.resolve(configured) if configured else None)
+def _population_grid(cfg, catalog, territory, option: Path | None):
+    """The population grid of the 5G commands: ``--population-grid``, else ``[population]``."""
+    from territorio.loaders import load_population_model
+
+    if option:
+        cfg["population"].grid = str(option.resolve())
+    model = load_population_model(catalog, territory, cfg["population"], base=cfg.base_dir)
+    return model.grid(cfg["digital"].grid_cell_m)
 
 
 def _report(result, lang: str) -> None:

@@ -65,6 +65,6 @@ def default_config_toml(themes: Sequence[Theme] = THEMES) -> str:
     >>> import territorio as tt
     >>> text = tt.default_config_toml()
     >>> [line for line in text.splitlines() if line.startswith("[")][:5]
-    ['[data]', '[output]', '[run]', '[territory]', '[land]']
+    ['[data]', '[output]', '[run]', '[territory]', '[population]']
     """
     return config_toml(sections(themes))

@@ -9,7 +9,7 @@ Examples
 >>> import territorio as tt
 >>> territory = tt.datasets.synthetic_territory()
 >>> territory.comuni[["pro_com_t", "comune", "popolazione_2024"]].head(3).values.tolist()
-[['015001', 'Alfa', 1100], ['015002', 'Beta', 2200], ['015003', 'Gamma', 3300]]
+[['015001', 'Alfa', 110], ['015002', 'Beta', 550], ['015003', 'Gamma', 1100]]
 """
 
 from __future__ import annotations
@@ -32,7 +32,15 @@ ORIGIN_X, ORIGIN_Y = 500_000.0, 5_030_000.0
 SIDE = 1_000.0
 CODES = [f"0150{i:02d}" for i in range(1, 10)]  # 015001 … 015009
 NAMES = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota"]
-POP = {2023: [1000 * (i + 1) for i in range(9)], 2024: [1100 * (i + 1) for i in range(9)]}
+#: residents on 1 January, deliberately uneven (three orders of magnitude), rising with the index
+POP_2023 = [100, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000]
+POP = {2023: POP_2023, 2024: [round(p * 1.1) for p in POP_2023]}
+#: ISPRA reference surface (ha) of each comune: uneven on purpose (the polygons are 100 ha)
+REFERENCE_HA = [40.0, 100.0, 400.0, 100.0, 1_000.0, 60.0, 100.0, 250.0, 100.0]
+#: resident families (AGCOM): uneven on purpose
+FAMILIES = [20, 200, 2_000, 50, 500, 5_000, 100, 1_000, 10_000]
+#: GHSL-like population of the four 500 m quarters of each comune (NW, NE, SW, SE); Iota none
+GHSL_QUARTERS = [(6.0, 2.0, 1.0, 1.0)] * 8 + [(0.0, 0.0, 0.0, 0.0)]
 PARK = ["015001", "015002", "015004"]
 ZONES = {"015001": "Ovest", "015002": "Ovest", "015005": "Centro"}
 
@@ -65,7 +73,7 @@ def outline_frame() -> gpd.GeoDataFrame:
 
 
 def population_frame() -> pd.DataFrame:
-    """ISTAT-shaped population rows for 2023 and 2024 (comune i: 1 000·(i+1), then 1 100·(i+1))."""
+    """ISTAT-shaped population rows for 2023 and 2024 (:data:`POP`)."""
     rows = [
         {"pro_com_t": code, "comune": name, "ref_date": f"{year}-01-01", "pop_total": pops[i]}
         for year, pops in POP.items()
@@ -92,7 +100,8 @@ ISPRA_YEARS = [2006, 2012, *range(2015, 2025)]
 def ispra_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Stock (long), wide and flows tables shaped like the ISPRA derivatives of the mirror.
 
-    Comune i (0-based) has 10 + i ha consumed in 2006 and gains 0.5 ha a year; area 100 ha.
+    Comune i (0-based) has 10 + i ha consumed in 2006 and gains 0.5 ha a year; its reference
+    surface is :data:`REFERENCE_HA` (uneven; the polygons are all 100 ha).
     """
     stock, flows, wide = [], [], []
     for i, code in enumerate(CODES):
@@ -103,7 +112,7 @@ def ispra_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
                     "pro_com_t": code,
                     "year": y,
                     "consumed_ha": values[y],
-                    "consumed_pct": values[y],
+                    "consumed_pct": 100.0 * values[y] / REFERENCE_HA[i],
                     "source": "derived_backward_from_2024" if y < 2024 else "ispra_published",
                 }
             )
@@ -124,20 +133,25 @@ def ispra_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         wide.append(
             {
                 "pro_com_t": code,
-                "superficie_ha_derived": 100.0,
+                "superficie_ha_derived": REFERENCE_HA[i],
                 "stock_2024_ha": values[2024],
-                "stock_2024_pct": values[2024],
+                "stock_2024_pct": 100.0 * values[2024] / REFERENCE_HA[i],
             }
         )
     return pd.DataFrame(stock), pd.DataFrame(wide), pd.DataFrame(flows)
 
 
 def agcom_frame() -> pd.DataFrame:
-    """AGCOM-shaped rows: two dates; comune i has 100 families, 10·i reached by FTTH (then +5)."""
+    """AGCOM-shaped rows: two dates; comune i has :data:`FAMILIES` families.
+
+    (10·i)% of them are reached by FTTH (then 5 points more, at most all); 0 reached is
+    unknown (blank).
+    """
     rows = []
     for date, extra in (("2025-03-31", 0), ("2025-06-30", 5)):
         for i, code in enumerate(CODES):
-            reached = min(100, 10 * i + extra)
+            families = FAMILIES[i]
+            reached = min(families, round(families * (10 * i + extra) / 100))
             rows.append(
                 {
                     "data_riferimento": date,
@@ -150,11 +164,62 @@ def agcom_frame() -> pd.DataFrame:
                     "Punti dichiarati FTTH": reached,
                     "Punti Geograficamente Distinti (passo 5m) FTTH": reached,
                     "Celle 20m x 20m raggiunte FTTC": 25,
-                    "Famiglie Residenti (calcolato)": 100,
+                    "Famiglie Residenti (calcolato)": families,
                     "Famiglie raggiunte FTTH (calcolato)": reached if reached else None,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def ghsl_frame() -> gpd.GeoDataFrame:
+    """GHSL-like population on the four 500 m quarters of each comune (:data:`GHSL_QUARTERS`).
+
+    Quarters are listed NW, NE, SW, SE; Iota (015009) has none (its residents stay uniform).
+    """
+    half = SIDE / 2
+    rows, geoms = [], []
+    for i, code in enumerate(CODES):
+        x0, y0 = ORIGIN_X + (i % 3) * SIDE, ORIGIN_Y + (i // 3) * SIDE
+        corners = [(x0, y0 + half), (x0 + half, y0 + half), (x0, y0), (x0 + half, y0)]
+        for (x, y), people in zip(corners, GHSL_QUARTERS[i], strict=True):
+            rows.append({"h3_id": f"q{len(rows)}", "pro_com_t": code, "pop_ghsl": people})
+            geoms.append(box(x, y, x + half, y + half))
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:32632")
+
+
+SATELLITE_CELL = 100.0
+
+
+def satellite_arrays() -> dict[str, np.ndarray]:
+    """100 m rasters over the territory (30 × 30, north-up) shaped like the mirror's four.
+
+    In comune i: built-up 500·(i+1) m² per cell in 2020, of which 50·i m² gained since 2010;
+    WorldCover artificial share 0.1·(i+1) and green/open share 0.9 − 0.1·(i+1) (0 for
+    Iota). The north-west cell of Alfa (015001) has no data in every raster.
+    """
+    n = int(3 * SIDE / SATELLITE_CELL)
+    rows, cols = np.mgrid[0:n, 0:n]
+    comune = (2 - rows // 10) * 3 + cols // 10  # row 0 is the north edge
+    built = 500.0 * (comune + 1)
+    change = 50.0 * comune
+    artificial = 0.1 * (comune + 1)
+    green = np.clip(0.9 - artificial, 0.0, None)
+    hole = (rows == 20) & (cols == 0)  # Alfa's north-west cell
+    arrays = {
+        "built_2020": np.where(hole, -1.0, built),
+        "built_change": np.where(hole, -9999.0, change),
+        "artificial_share": np.where(hole, -1.0, artificial),
+        "green_share": np.where(hole, -1.0, green),
+    }
+    return {k: v.astype("float32") for k, v in arrays.items()}
+
+
+SATELLITE_NODATA = {
+    "built_2020": -1.0,
+    "built_change": -9999.0,
+    "artificial_share": -1.0,
+    "green_share": -1.0,
+}
 
 
 def bul_frame() -> pd.DataFrame:
@@ -390,7 +455,10 @@ def pnrr_frame() -> pd.DataFrame:
 
 
 def synthetic_territory(areas: dict[str, Area] | None = None) -> Territory:
-    """The 3×3 territory: 9 comuni of 1 km², population 2023–2024, Parco Sud, zones."""
+    """The 3×3 territory: 9 comuni of 1 km² polygons, Parco Sud, zones.
+
+    Reference surfaces (:data:`REFERENCE_HA`) and populations (:data:`POP`) are uneven.
+    """
     return build_territory(
         comuni_frame(),
         outline_frame(),
@@ -399,6 +467,7 @@ def synthetic_territory(areas: dict[str, Area] | None = None) -> Territory:
         zones_frame(),
         areas=areas or {},
         expected_count=9,
+        reference_area_ha=pd.Series(REFERENCE_HA, index=CODES),
     )
 
 

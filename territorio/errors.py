@@ -169,3 +169,7 @@ class ConfigError(TerritorioError):
 
 class CountMismatchWarning(UserWarning):
     """A layer whose feature count differs from the count recorded in its manifest."""
+
+
+class ChecksumMismatchWarning(UserWarning):
+    """A mirror file differs from its manifest's sha256 and ``[data] verify_checksums`` is false."""

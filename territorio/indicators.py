@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,25 @@ class Ratio:
     numerator: str
     denominator: str
     factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class Formula:
+    """Aggregate by summing ``inputs`` over the members where all are known, then ``compute``.
+
+    For figures that are not one ratio of sums (e.g. SDG 11.3.1 from stocks and residents of
+    two years). ``text`` describes it in the data dictionary.
+
+    Examples
+    --------
+    >>> growth = Formula(("pop_2019", "pop_2024"), lambda s: s["pop_2024"] / s["pop_2019"] - 1)
+    >>> growth.inputs
+    ('pop_2019', 'pop_2024')
+    """
+
+    inputs: tuple[str, ...]
+    compute: Callable[[dict[str, float]], float]
+    text: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,7 +85,7 @@ class Column:
     unit: str
     description: dict[str, str]
     sources: tuple[str, ...] = ()
-    aggregate: str | Ratio = "none"
+    aggregate: str | Ratio | Formula = "none"
 
     def text(self, lang: str) -> str:
         """Description in ``lang`` (Italian fallback)."""
@@ -165,11 +184,35 @@ class IndicatorTable:
     def aggregate(self, groups: Sequence[Group]) -> pd.DataFrame:
         """Aggregate every aggregatable column over each group.
 
+        A sum adds the members with a value (NaN when none has one). A :class:`Ratio` is
+        ``factor · Σ numerator / Σ denominator`` over the members where **both** are known, so
+        an unknown numerator is left out rather than counted as 0; next to it,
+        ``<column>_comuni`` counts those members and ``<column>_copertura_pct`` is the share
+        of the group's known denominator they hold.
+
         Returns
         -------
         pandas.DataFrame
-            One row per group: ``gruppo``, ``tipo``, ``nome``, ``comuni`` (members with data),
-            ``comuni_fuori_cmm`` (members without CMM indicators), then the columns.
+            One row per group: ``gruppo``, ``tipo``, ``nome``, ``comuni`` (members in the
+            CMM), ``comuni_fuori_cmm`` (members without CMM indicators), then the columns.
+
+        Examples
+        --------
+        >>> table = IndicatorTable(["015001", "015002"])
+        >>> values = pd.DataFrame(
+        ...     {"fam": [100.0, 100.0], "ftth": [50.0, None]}, index=["015001", "015002"]
+        ... )
+        >>> table.add(
+        ...     values,
+        ...     [Column("fam", "n.", {}, (), "sum"), Column("ftth", "n.", {}, (), "sum")],
+        ... )
+        >>> table.add(
+        ...     pd.DataFrame({"ftth_pct": [50.0, None]}, index=["015001", "015002"]),
+        ...     [Column("ftth_pct", "%", {}, (), Ratio("ftth", "fam", 100.0))],
+        ... )
+        >>> row = table.aggregate([Group("all", "cmm", "Tutti", ("015001", "015002"))]).iloc[0]
+        >>> [float(row[c]) for c in ("ftth_pct", "ftth_pct_comuni", "ftth_pct_copertura_pct")]
+        [50.0, 1.0, 50.0]
         """
         rows = []
         for group in groups:
@@ -188,8 +231,87 @@ class IndicatorTable:
                 elif rule == "count_true":
                     row[name] = int(part[name].fillna(False).astype(bool).sum())
                 elif isinstance(rule, Ratio):
-                    den = part[rule.denominator].sum(min_count=1)
-                    num = part[rule.numerator].sum(min_count=1)
-                    row[name] = rule.factor * num / den if den else np.nan
+                    value, members, share = ratio_over(part, rule)
+                    row[name] = value
+                    row[f"{name}_comuni"] = members
+                    row[f"{name}_copertura_pct"] = share
+                elif isinstance(rule, Formula):
+                    row[name], row[f"{name}_comuni"] = formula_over(part, rule)
             rows.append(row)
         return pd.DataFrame(rows)
+
+    def coverage(self, groups: Sequence[Group]) -> pd.DataFrame:
+        """How much of each group every aggregated figure rests on (long table).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``gruppo``, ``nome``, ``colonna``, ``aggregazione``, ``comuni`` (members),
+            ``comuni_con_dato`` (members the figure uses), ``copertura_denominatore_pct``
+            (ratios: share of the known denominator they hold).
+        """
+        rows = []
+        for group in groups:
+            part = self.frame.loc[list(group.codes)]
+            for name, column in self.columns.items():
+                rule = column.aggregate
+                if rule in ("none", "count_true"):
+                    continue
+                if isinstance(rule, Ratio):
+                    _, members, share = ratio_over(part, rule)
+                    kind = f"{rule.numerator} / {rule.denominator}"
+                elif isinstance(rule, Formula):
+                    _, members = formula_over(part, rule)
+                    share, kind = np.nan, "formula"
+                else:
+                    members, share, kind = int(part[name].notna().sum()), np.nan, "sum"
+                rows.append(
+                    {
+                        "gruppo": group.id,
+                        "nome": group.name,
+                        "colonna": name,
+                        "aggregazione": kind,
+                        "comuni": len(group.codes),
+                        "comuni_con_dato": members,
+                        "copertura_denominatore_pct": share,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+
+def ratio_over(part: pd.DataFrame, rule: Ratio) -> tuple[float, int, float]:
+    """``factor · Σ num / Σ den`` over rows where both are known; their count and den share.
+
+    Examples
+    --------
+    >>> part = pd.DataFrame({"n": [50.0, None, 1.0], "d": [100.0, 100.0, 1000.0]})
+    >>> ratio_over(part, Ratio("n", "d", 100.0))  # (50 + 1) / (100 + 1000); 1100 of 1200
+    (4.636363636363637, 2, 91.66666666666667)
+    """
+    num = pd.to_numeric(part[rule.numerator], errors="coerce")
+    den = pd.to_numeric(part[rule.denominator], errors="coerce")
+    both = num.notna() & den.notna()
+    den_known = float(den[den.notna()].sum())
+    den_used = float(den[both].sum())
+    value = rule.factor * float(num[both].sum()) / den_used if both.any() and den_used else np.nan
+    share = 100.0 * den_used / den_known if den_known else np.nan
+    return value, int(both.sum()), share
+
+
+def formula_over(part: pd.DataFrame, rule: Formula) -> tuple[float, int]:
+    """``rule.compute`` of the input sums over rows where every input is known; their count.
+
+    Examples
+    --------
+    >>> part = pd.DataFrame({"a": [1.0, 2.0, None], "b": [10.0, 20.0, 30.0]})
+    >>> formula_over(part, Formula(("a", "b"), lambda s: s["a"] / s["b"]))
+    (0.1, 2)
+    """
+    if any(name not in part.columns for name in rule.inputs):
+        return np.nan, 0
+    values = part[list(rule.inputs)].apply(pd.to_numeric, errors="coerce")
+    known = values.notna().all(axis=1)
+    if not known.any():
+        return np.nan, 0
+    sums = {name: float(values.loc[known, name].sum()) for name in rule.inputs}
+    return float(rule.compute(sums)), int(known.sum())

@@ -22,18 +22,25 @@ from territorio.catalog import Catalog
 from territorio.codes import KEY
 from territorio.digital.config import DigitalConfig
 from territorio.digital.sites import school_candidates
-from territorio.errors import ConfigError, UnknownCodeError
+from territorio.errors import (
+    ConfigError,
+    LayerNotAvailableError,
+    MirrorNotFoundError,
+    MissingFileError,
+    UnknownCodeError,
+)
 from territorio.network.graph import StreetNetwork
 from territorio.network.times import AccessResult, network_area
-from territorio.population import PopulationGrid, uniform_population_grid
+from territorio.population import PopulationModel, polygon_density
 from territorio.readers import (
     builtin_areas,
     load_network,
     osm_header_box,
     read_candidates,
-    read_population_grid,
+    read_population_density,
     read_register,
 )
+from territorio.settings import PopulationConfig
 from territorio.territory import Territory, build_territory
 
 NETWORK_LAYER = "osm_milano_2015_highways"
@@ -82,8 +89,22 @@ def load_territory(catalog: Catalog, areas: dict[str, Area] | None = None) -> Te
             "parco_sud": str(catalog.path("parco_sud_comuni")),
             "zones": str(catalog.path("zone_omogenee")),
         },
+        reference_area_ha=_reference_area(catalog),
     )
     return territory
+
+
+REFERENCE_AREA_LAYER = "ispra_suolo_wide"
+"""Layer with ISPRA's per-comune reference surface (``superficie_ha_derived``)."""
+
+
+def _reference_area(catalog: Catalog) -> pd.Series | None:
+    """ISPRA's reference surface (ha) per comune, None where the layer is absent."""
+    try:
+        wide = catalog.read(REFERENCE_AREA_LAYER)
+    except (MissingFileError, MirrorNotFoundError, LayerNotAvailableError):
+        return None
+    return wide.set_index(KEY)["superficie_ha_derived"]
 
 
 def load_area_comuni(catalog: Catalog, area: Area) -> gpd.GeoDataFrame:
@@ -193,8 +214,12 @@ def load_access(
     *,
     base: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    population: PopulationModel | None = None,
 ) -> AccessResult:
     """Read the network and the stations, then compute access with :func:`access_to_nodes`.
+
+    Residents come from ``population`` (default: :func:`load_population_model` with the
+    catalogue's GHSL grid), on cells of ``cfg.cell_m``.
 
     Examples
     --------
@@ -203,11 +228,12 @@ def load_access(
     >>> result = tt.load_access(catalog, tt.load_territory(catalog), cfg["access"])
     >>> row = result.indicators.loc["015146"]  # Milano, inside the 2015 extract
     >>> row["accesso_metodo"], round(float(row["accesso_15min_piedi_pct"]), 1)
-    ('stima', 49.9)
+    ('stima', 79.5)
     """
     network, area, path = load_street_network(catalog, cfg, base=base, progress=progress)
     stations = load_stations(catalog, territory, cfg)
-    grid = load_population_grid(territory, cfg.cell_m)
+    population = population or load_population_model(catalog, territory)
+    grid = population.grid(cfg.cell_m)
     return access_to_nodes(
         network,
         stations,
@@ -219,6 +245,7 @@ def load_access(
         max_snap_m=cfg.max_snap_m,
         thresholds_min=cfg.thresholds_min,
         min_network_share=cfg.min_network_share,
+        min_component_share=cfg.min_component_share,
         network_file=path,
     )
 
@@ -288,19 +315,68 @@ def load_candidates(
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
 
 
-def load_population_grid(
-    territory: Territory, cell_m: float, raster: Path | None = None
-) -> PopulationGrid:
-    """Residents per cell: a population raster's own cells, or spread uniformly per comune.
+GHSL_POPULATION = "ghsl_popolazione"
+"""Catalogue layer of the default population grid (GHSL 2025 on H3 hexagons)."""
+
+
+def load_population_model(
+    catalog: Catalog,
+    territory: Territory,
+    cfg: PopulationConfig | None = None,
+    *,
+    base: Path | None = None,
+) -> PopulationModel:
+    """The population model of a run: ISTAT residents placed by the configured grid.
+
+    Parameters
+    ----------
+    catalog, territory
+        The run's catalogue and territory.
+    cfg
+        The ``[population]`` section (default: the GHSL grid of the catalogue, latest year).
+    base
+        Folder against which a relative ``grid`` path resolves.
+
+    Raises
+    ------
+    ConfigError
+        If ``year`` has no ISTAT population.
 
     Examples
     --------
     >>> import territorio as tt
-    >>> territory = tt.datasets.synthetic_territory()
-    >>> grid = tt.load_population_grid(territory, cell_m=100.0)  # no raster: uniform per comune
-    >>> round(float(grid.residents.sum())) == int(territory.population().sum())
-    True
+    >>> catalog = tt.Catalog()
+    >>> model = tt.load_population_model(catalog, tt.load_territory(catalog))
+    >>> model.label("en")
+    'ISTAT residents distributed by GHSL GHS-POP 2025 on H3 hexagons (r9) (1/1/2024)'
+    >>> grid = model.grid(100.0)
+    >>> round(float(grid.residents.sum())), len(grid.uniform_zones)  # ISTAT total, kept exactly
+    (3245459, 0)
     """
-    if raster is None:
-        return uniform_population_grid(territory.comuni, territory.population(), cell_m)
-    return read_population_grid(raster, territory.comuni)
+    cfg = cfg or PopulationConfig()
+    year = cfg.year or territory.latest_year
+    if year not in territory.population_years:
+        raise ConfigError(
+            "<config>",
+            "population.year",
+            f"no ISTAT population for {year}; available: {list(territory.population_years)}",
+        )
+    residents = territory.population(year)
+    if cfg.uniform:
+        return PopulationModel(territory.comuni, residents, year, None)
+    if cfg.grid:
+        path = Path(cfg.grid).expanduser()
+        if not path.is_absolute() and base is not None:
+            path = (base / path).resolve()
+        density = read_population_density(path, column=cfg.column, band=cfg.band)
+    else:
+        manifest = catalog.manifest(GHSL_POPULATION)
+        frame = catalog.read(GHSL_POPULATION)
+        label = {
+            "it": "GHSL GHS-POP 2025 su esagoni H3 (r9)",
+            "en": "GHSL GHS-POP 2025 on H3 hexagons (r9)",
+        }
+        density = polygon_density(
+            frame, manifest.columns[0], label, source=str(catalog.path(GHSL_POPULATION))
+        )
+    return PopulationModel(territory.comuni, residents, year, density)

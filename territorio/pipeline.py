@@ -20,10 +20,14 @@ from territorio.i18n import pick
 from territorio.indicators import IndicatorTable
 from territorio.mapspec import MapContent
 from territorio.outputs import OutputSet
+from territorio.population import PopulationModel
 from territorio.settings import RunConfig
 from territorio.territory import Territory
 
 T = TypeVar("T")
+
+POPULATION = "population"
+"""Result name of the run's :class:`~territorio.population.PopulationModel`."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,10 @@ class RunContext:
     progress: Callable[[str], None] | None = None
     results: Results = field(default_factory=Results)
     maps: MapContent = field(default_factory=MapContent)  # what each theme draws on the maps
+
+    def population(self) -> PopulationModel:
+        """The run's population model (``[population]``), built once on first use."""
+        return self.results.need(POPULATION, PopulationModel, self)
 
     def note(self, step: str, it: str, en: str) -> None:
         """Record a note in both languages."""

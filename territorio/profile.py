@@ -48,7 +48,7 @@ def comune_profile(territory: Territory, query: str) -> Profile:
         population=population,
         share_of_cmm_population_pct=100.0 * population[latest] / total,
         parco_sud=bool(row["parco_sud"]),
-        zona_omogenea=row["zona_omogenea"],
+        zona_omogenea=row["zona_omogenea"] if isinstance(row["zona_omogenea"], str) else "",
         neighbours=tuple(sorted(touching)),
     )
 
@@ -65,7 +65,7 @@ def render_profile(profile: Profile, lang: str = "it") -> list[str]:
             f"  Popolazione 1/1/{last}:  {profile.population[last]:,} ab. "
             f"({change:+.1f} % dal {first}; {profile.share_of_cmm_population_pct:.2f} % della CMM)",
             f"  Densità:               {profile.density:,.0f} ab./km²",
-            f"  Zona omogenea:         {profile.zona_omogenea}",
+            f"  Zona omogenea:         {profile.zona_omogenea or 'zona non disponibile'}",
             f"  Parco Agricolo Sud:    {yes if profile.parco_sud else no}",
             f"  Comuni confinanti:     {', '.join(profile.neighbours) or '—'}",
         ]
@@ -75,7 +75,7 @@ def render_profile(profile: Profile, lang: str = "it") -> list[str]:
         f"  Population 1/1/{last}:   {profile.population[last]:,} "
         f"({change:+.1f} % since {first}; {profile.share_of_cmm_population_pct:.2f} % of the CMM)",
         f"  Density:               {profile.density:,.0f} inhabitants/km²",
-        f"  Homogeneous zone:      {profile.zona_omogenea}",
+        f"  Homogeneous zone:      {profile.zona_omogenea or 'zone not available'}",
         f"  Parco Agricolo Sud:    {yes if profile.parco_sud else no}",
         f"  Neighbouring comuni:   {', '.join(profile.neighbours) or '—'}",
     ]

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 from territorio._version import __version__
 from territorio.catalog import Catalog
 from territorio.i18n import pick
-from territorio.indicators import Column, Ratio
+from territorio.indicators import Column, Formula, Ratio
 
 if TYPE_CHECKING:
     from territorio.pipeline import RunContext
 
 TABLE_FILE = "indicatori_comuni.csv"
 GROUPS_FILE = "indicatori_aree.csv"
+COVERAGE_FILE = "indicatori_aree_copertura.csv"
 DICTIONARY_FILE = "indicatori_comuni.md"
 
 _T = {
@@ -41,6 +42,16 @@ _T = {
         "en": "the same indicators aggregated over the CMM, each homogeneous zone, the "
         "Parco Sud comuni and custom areas (e.g. ITI SOM); `comuni_fuori_cmm` "
         "counts members outside the CMM, left out of the aggregates.",
+    },
+    "file_coverage": {
+        "it": "per gruppo e colonna aggregata: quanti comuni hanno il dato e, per i rapporti, "
+        "che quota del denominatore coprono (in `indicatori_aree.csv` le stesse cifre sono "
+        "`<colonna>_comuni` e `<colonna>_copertura_pct`). Un rapporto di gruppo è "
+        "Σ numeratore / Σ denominatore sui soli comuni con entrambi noti.",
+        "en": "per group and aggregated column: how many comuni have the value and, for "
+        "ratios, what share of the denominator they hold (in `indicatori_aree.csv` the same "
+        "figures are `<column>_comuni` and `<column>_copertura_pct`). A group ratio is "
+        "Σ numerator / Σ denominator over the comuni where both are known.",
     },
     "columns": {"it": "Colonne di", "en": "Columns of"},
     "head": {
@@ -72,6 +83,7 @@ def write_indicator_outputs(ctx: RunContext, step_names: Sequence[str]) -> None:
     ctx.outputs.write_csv(TABLE_FILE, frame)
     groups = ctx.table.aggregate(ctx.territory.groups())
     ctx.outputs.write_csv(GROUPS_FILE, groups)
+    ctx.outputs.write_csv(COVERAGE_FILE, ctx.table.coverage(ctx.territory.groups()))
     text = data_dictionary(
         list(ctx.table.columns.values()),
         ctx.catalog,
@@ -103,6 +115,7 @@ def data_dictionary(
         "",
         f"- `{TABLE_FILE}`: {_t('file_table', lang)}",
         f"- `{GROUPS_FILE}`: {_t('file_groups', lang)}",
+        f"- `{COVERAGE_FILE}`: {_t('file_coverage', lang)}",
         "",
         f"## {_t('columns', lang)} `{TABLE_FILE}`",
         "",
@@ -146,6 +159,9 @@ def _aggregation(column: Column, lang: str) -> str:
     if isinstance(rule, Ratio):
         factor = f"{rule.factor:g} × " if rule.factor != 1 else ""
         return f"{factor}Σ`{rule.numerator}` / Σ`{rule.denominator}`"
+    if isinstance(rule, Formula):
+        inputs = ", ".join(f"Σ`{name}`" for name in rule.inputs)
+        return f"{pick(rule.text, lang)} ({inputs})" if rule.text else inputs
     return _t(rule, lang)
 
 

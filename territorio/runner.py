@@ -9,9 +9,10 @@ from pathlib import Path
 from territorio.catalog import Catalog
 from territorio.errors import ConfigError
 from territorio.indicators import IndicatorTable
-from territorio.loaders import load_territory
+from territorio.loaders import load_population_model, load_territory
 from territorio.outputs import OutputSet
-from territorio.pipeline import Note, Results, RunContext, Theme
+from territorio.pipeline import POPULATION, Note, Results, RunContext, Theme
+from territorio.population import PopulationModel
 from territorio.report import write_indicator_outputs
 from territorio.settings import RunConfig
 from territorio.territory import Territory
@@ -51,7 +52,8 @@ class RunResult:
     >>> cfg["run"].steps = ["territorio"]
     >>> result = tt.run_pipeline(cfg, out=tempfile.mkdtemp())
     >>> sorted(p.name for p in result.written)
-    ['indicatori_aree.csv', 'indicatori_comuni.csv', 'indicatori_comuni.md']
+    ['indicatori_aree.csv', 'indicatori_aree_copertura.csv', 'indicatori_comuni.csv',
+     'indicatori_comuni.md']
     """
 
     written: list[Path]
@@ -105,6 +107,16 @@ def run_pipeline(
         ctx = new_context(config, catalog, territory, outputs, selected, themes, progress)
         for theme in selected:
             theme.run(ctx)
+        if catalog.mismatched:
+            layers = ", ".join(sorted(catalog.mismatched))
+            ctx.note(
+                "territorio",
+                f"ATTENZIONE: checksum sha256 diverso dal catalogo per {layers}; letti comunque "
+                "perché [data] verify_checksums = false. I risultati possono non corrispondere "
+                "ai dati documentati.",
+                f"WARNING: sha256 differs from the catalogue for {layers}; read anyway because "
+                "[data] verify_checksums = false. Results may not match the documented data.",
+            )
         write_indicator_outputs(ctx, [t.name for t in selected])
     return RunResult(outputs.written, ctx.notes, ctx.table, territory)
 
@@ -125,6 +137,7 @@ def new_context(
     groups, in run order.
     """
     providers = {name: p for theme in themes for name, p in theme.provides.items()}
+    providers.setdefault(POPULATION, _population_model)
     ctx = RunContext(
         config,
         catalog,
@@ -137,3 +150,32 @@ def new_context(
     for theme in selected:
         ctx.maps.declare(theme.name, theme.title, theme.group or theme.title)
     return ctx
+
+
+def _population_model(ctx: RunContext) -> PopulationModel:
+    model = load_population_model(
+        ctx.catalog, ctx.territory, ctx.config["population"], base=ctx.config.base_dir
+    )
+    uniform = model.uniform_codes()
+    if model.density is None:
+        ctx.note(
+            "territorio",
+            "Popolazione: residenti ISTAT distribuiti uniformemente in ogni comune "
+            "([population] grid = 'uniforme'); le quote di residenti equivalgono a quote di "
+            "superficie.",
+            "Population: ISTAT residents spread evenly in each comune ([population] grid = "
+            "'uniform'); resident shares equal area shares.",
+        )
+    else:
+        ctx.note(
+            "territorio",
+            f"Popolazione: {model.label('it')}; totali comunali uguali a ISTAT. Comuni senza "
+            f"popolazione nella griglia (residenti uniformi): {len(uniform)}"
+            + (f" ({', '.join(uniform[:10])})" if uniform else "")
+            + ".",
+            f"Population: {model.label('en')}; comune totals equal ISTAT. Comuni with no grid "
+            f"population (residents spread evenly): {len(uniform)}"
+            + (f" ({', '.join(uniform[:10])})" if uniform else "")
+            + ".",
+        )
+    return model

@@ -65,11 +65,39 @@ class TerritoryConfig:
     )
 
 
+@dataclass
+class PopulationConfig:
+    """Where residents live inside each comune: the population model of every theme."""
+
+    grid: str = doc(
+        "Population grid that places each comune's ISTAT residents (dasymetric): empty = the "
+        "catalogue's GHSL 2025 H3 layer (ghsl_popolazione); 'uniforme' = spread evenly; else a "
+        "polygon layer (GeoPackage, shapefile, GeoJSON) or a raster (GeoTIFF) of people per "
+        "feature or pixel.",
+        "",
+    )
+    column: str = doc("Population column of a polygon grid.", "pop_ghsl")
+    band: int = doc("Band of a raster grid.", 1)
+    year: int = doc("ISTAT year whose residents are placed (1 January); 0 = the latest.", 0)
+
+    def __post_init__(self) -> None:
+        if self.band < 1:
+            raise ValueError("band must be >= 1")
+        if self.year < 0:
+            raise ValueError("year must be a year or 0 (the latest)")
+
+    @property
+    def uniform(self) -> bool:
+        """Whether residents are spread evenly (no grid)."""
+        return self.grid.strip().lower() in ("uniforme", "uniform")
+
+
 BASE_SECTIONS: dict[str, type] = {
     "data": DataConfig,
     "output": OutputConfig,
     "run": RunSection,
     "territory": TerritoryConfig,
+    "population": PopulationConfig,
 }
 """Sections every run has; the themes add theirs (see :mod:`territorio.themes`)."""
 

@@ -27,7 +27,12 @@ from territorio.errors import (
 )
 
 NOT_ASSIGNED = "non assegnata"
-"""Value of ``zona_omogenea`` for comuni whose zone the mirror does not give."""
+"""Value of ``zona_omogenea`` for comuni whose zone the mirror does not give (not a zone)."""
+
+AREA_REFERENCE = "ISPRA"
+"""``superficie_fonte`` of a comune whose ``superficie_km2`` is ISPRA's reference surface."""
+AREA_POLYGON = "poligono"
+"""``superficie_fonte`` of a comune whose ``superficie_km2`` is its polygon area."""
 
 #: Tolerance of the topology checks, in square metres.
 AREA_TOLERANCE_M2 = 1.0
@@ -72,8 +77,10 @@ class Territory:
     ----------
     comuni
         One row per comune, sorted by ``pro_com_t``: ``pro_com_t``, ``comune``,
-        ``superficie_km2``, ``popolazione_<year>`` per year, ``parco_sud``,
-        ``zona_omogenea``, geometry (EPSG:32632).
+        ``superficie_km2`` (reference surface: the denominator of densities),
+        ``superficie_poligono_km2`` (area of the polygon), ``superficie_fonte``,
+        ``popolazione_<year>`` per year, ``parco_sud``, ``zona_omogenea`` (None where
+        not assigned), geometry (EPSG:32632).
     outline
         The CMM outline, one feature.
     population_years
@@ -136,11 +143,15 @@ class Territory:
         raise TerritorioError(f"no comune of the CMM matches {query!r}.{hint}")
 
     def groups(self) -> list[Group]:
-        """The CMM, each zona omogenea, the Parco Sud comuni and every custom area."""
+        """The CMM, each zona omogenea, the Parco Sud comuni and every custom area.
+
+        Comuni whose zone is not assigned belong to no zone group ("non assegnata" is not a
+        zone).
+        """
         table = self.comuni
         codes = set(table[KEY])
         groups = [Group("cmm", "cmm", "Città metropolitana di Milano", tuple(table[KEY]))]
-        for zone in sorted(table["zona_omogenea"].unique(), key=lambda z: (z == NOT_ASSIGNED, z)):
+        for zone in sorted(table["zona_omogenea"].dropna().unique()):
             members = tuple(table.loc[table["zona_omogenea"] == zone, KEY])
             groups.append(Group(f"zona:{zone}", "zona_omogenea", zone, members))
         park = tuple(table.loc[table["parco_sud"], KEY])
@@ -257,6 +268,7 @@ def build_territory(
     areas: dict[str, Area] | None = None,
     expected_count: int = 0,
     sources: dict[str, str] | None = None,
+    reference_area_ha: pd.Series | None = None,
 ) -> Territory:
     """Assemble and validate the territory from already-read frames.
 
@@ -278,6 +290,11 @@ def build_territory(
         Number of comuni expected (0: not checked).
     sources
         Names of the inputs for error messages (``{"comuni": path, ...}``).
+    reference_area_ha
+        Official surface per ``pro_com_t`` in hectares (ISPRA's reference surface, from ISTAT's
+        detailed boundaries): ``superficie_km2``, the denominator of every density. Comuni
+        without one (or all, when None) take their polygon area, and ``superficie_fonte``
+        says which.
 
     Returns
     -------
@@ -295,7 +312,7 @@ def build_territory(
     ...     d.zones_frame(),
     ... )
     >>> territory.population_years, territory.comuni["zona_omogenea"].tolist()[:3]
-    ((2023, 2024), ['Ovest', 'Ovest', 'non assegnata'])
+    ((2023, 2024), ['Ovest', 'Ovest', None])
     """
     names = {
         "comuni": "comuni",
@@ -315,7 +332,16 @@ def build_territory(
     validate_comuni(comuni, outline, expected_count=expected_count, source=names["comuni"])
     known = set(comuni[KEY])
     table = comuni[[KEY, "comune", "geometry"]].sort_values(KEY).reset_index(drop=True)
-    table["superficie_km2"] = table.geometry.area / 1e6
+    table["superficie_poligono_km2"] = table.geometry.area / 1e6
+    reference = (
+        pd.Series(dtype=float)
+        if reference_area_ha is None
+        else pd.to_numeric(reference_area_ha, errors="coerce")
+    )
+    reference_km2 = table[KEY].map(reference / 100.0)
+    known_area = reference_km2.notna() & (reference_km2 > 0)
+    table["superficie_km2"] = reference_km2.where(known_area, table["superficie_poligono_km2"])
+    table["superficie_fonte"] = np.where(known_area, AREA_REFERENCE, AREA_POLYGON)
     pop = population_by_year(population, known, source=names["population"])
     table = table.merge(pop, on=KEY, how="left", validate="one_to_one")
 
@@ -326,14 +352,20 @@ def build_territory(
 
     check_known(zones[KEY], known, source=names["zones"], column=KEY, universe="the CMM comuni")
     zone_of = zones.set_index(KEY)["zona_omogenea"]
-    zone_of = zone_of.where(zone_of.notna() & (zone_of.astype(str).str.strip() != ""), NOT_ASSIGNED)
-    table["zona_omogenea"] = table[KEY].map(zone_of).fillna(NOT_ASSIGNED).astype(str)
+    named = zone_of.notna() & (zone_of.astype(str).str.strip() != "")
+    named &= zone_of.astype(str).str.strip().str.casefold() != NOT_ASSIGNED
+    zone_of = zone_of[named].astype(str).str.strip()
+    # not assigned is not a zone: no value, so no group, no map class, no atlas comparison
+    table["zona_omogenea"] = table[KEY].map(zone_of).astype(object)
+    table.loc[table["zona_omogenea"].isna(), "zona_omogenea"] = None
 
     years = tuple(sorted(int(c.rsplit("_", 1)[1]) for c in pop.columns if c != KEY))
     ordered = [
         KEY,
         "comune",
         "superficie_km2",
+        "superficie_poligono_km2",
+        "superficie_fonte",
         *(f"popolazione_{y}" for y in years),
         "parco_sud",
         "zona_omogenea",

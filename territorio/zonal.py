@@ -342,10 +342,35 @@ def zonal_sum(raster: RasterSource, zones: gpd.GeoDataFrame, block_rows: int = 1
     >>> tt.zonal_sum(people, comuni)[:3].tolist()  # 100 cells of 100 m per km² comune
     [200.0, 200.0, 200.0]
     """
+    return zonal_sum_valid(raster, zones, block_rows)[0]
+
+
+def zonal_sum_valid(
+    raster: RasterSource, zones: gpd.GeoDataFrame, block_rows: int = 1024
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sum of valid values and valid area (m²) per zone, in one pass.
+
+    The valid area is the number of pixels with data whose centre lies in the zone, times the
+    pixel area: the denominator of a share that ignores no-data holes.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> from rasterio.transform import from_origin
+    >>> comuni = tt.datasets.synthetic_territory().comuni
+    >>> x0, _, _, y1 = comuni.total_bounds
+    >>> data = np.full((30, 30), 5000.0)
+    >>> data[20, 0] = -1.0  # one 100 m pixel of the south-west comune without data
+    >>> raster = tt.ArrayRaster(data, from_origin(x0, y1, 100, 100), 32632, nodata=-1.0)
+    >>> sums, valid_m2 = zonal_sum_valid(raster, comuni)
+    >>> float(sums[0]), float(valid_m2[0]), float(valid_m2[1])
+    (495000.0, 990000.0, 1000000.0)
+    """
     grid = zone_grid(zones, raster.profile)
     sums = np.zeros(len(zones) + 1)
+    counts = np.zeros(len(zones) + 1)
     if not grid.labels.size:
-        return sums[1:]
+        return sums[1:], counts[1:]
     nodata = raster.nodata
     for labels, block in _blocks(raster, grid, block_rows):
         data = block.astype(float)
@@ -354,4 +379,5 @@ def zonal_sum(raster: RasterSource, zones: gpd.GeoDataFrame, block_rows: int = 1
             invalid |= data == nodata
         data[invalid] = 0.0
         sums += np.bincount(labels.ravel(), weights=data.ravel(), minlength=sums.size)
-    return sums[1:]
+        counts += np.bincount(labels.ravel(), weights=(~invalid).ravel(), minlength=sums.size)
+    return sums[1:], counts[1:] * grid.pixel_area_m2

@@ -12,6 +12,7 @@ from territorio.datasets import (
     agcom_frame,
     bul_frame,
     comuni_frame,
+    ghsl_frame,
     gtfs_files,
     hospitals_frame,
     ispra_frames,
@@ -23,6 +24,7 @@ from territorio.datasets import (
     pnrr_frame,
     population_frame,
     rail_frame,
+    satellite_arrays,
     schools_frame,
     stations_frame,
     zones_frame,
@@ -198,6 +200,21 @@ def build_mirror(root: Path, *, evil: bool = False) -> tuple[Path, Path]:
             expected_count=count,
             theme="suolo",
         )
+    ghsl_frame().to_file(mirror / "landuse" / "ghsl.gpkg", layer="pop_h3r9", driver="GPKG")
+    write_manifest(
+        layers,
+        mirror,
+        id="ghsl_popolazione",
+        kind="vector",
+        path="landuse/ghsl.gpkg",
+        layer="pop_h3r9",
+        crs="EPSG:32632",
+        key="pro_com_t",
+        expected_count=36,
+        status="partial",
+        columns=["pop_ghsl"],
+    )
+    write_satellite(mirror, layers)
     write_manifest(
         layers,
         mirror,
@@ -266,3 +283,43 @@ def build_mirror(root: Path, *, evil: bool = False) -> tuple[Path, Path]:
             **extra,
         )
     return mirror, layers
+
+
+def write_satellite(mirror: Path, layers: Path) -> None:
+    """The four 100 m rasters of :func:`territorio.datasets.satellite_arrays` as GeoTIFFs."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from territorio.datasets import ORIGIN_X, ORIGIN_Y, SATELLITE_CELL, SATELLITE_NODATA, SIDE
+
+    arrays = satellite_arrays()
+    transform = from_origin(ORIGIN_X, ORIGIN_Y + 3 * SIDE, SATELLITE_CELL, SATELLITE_CELL)
+    from territorio.steps.suolo import SATELLITE_LAYERS
+
+    for name, layer_id in SATELLITE_LAYERS.items():
+        data = arrays[name]
+        path = f"landuse/{name}.tif"
+        with rasterio.open(
+            mirror / path,
+            "w",
+            driver="GTiff",
+            width=data.shape[1],
+            height=data.shape[0],
+            count=1,
+            dtype="float32",
+            crs="EPSG:32632",
+            transform=transform,
+            nodata=SATELLITE_NODATA[name],
+        ) as dst:
+            dst.write(data, 1)
+        write_manifest(
+            layers,
+            mirror,
+            id=layer_id,
+            kind="raster",
+            path=path,
+            crs="EPSG:32632",
+            expected_count=1,
+            status="partial",
+            theme="suolo",
+        )

@@ -221,11 +221,12 @@ def test_default_config_is_complete_in_a_fresh_interpreter():
     text = default_config_toml()
     assert int(fresh.stdout) == len(text)
     sections = [line[1:-1] for line in text.splitlines() if line.startswith("[")]
-    assert sections[:8] == [
+    assert sections[:9] == [
         "data",
         "output",
         "run",
         "territory",
+        "population",
         "land",
         "digital",
         "access",

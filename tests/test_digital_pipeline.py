@@ -43,10 +43,18 @@ def test_default_run_is_a_labelled_scenario(catalog, tmp_path):
     assert any("SCENARIO" in n.render("it") for n in result.notes)
     chosen = pd.read_csv(tmp_path / "digitale" / "scenario_5g_siti_scelti.csv")
     assert chosen["ordine"].tolist() == [1, 2]
-    assert table["ftth_famiglie_pct"].tolist() == pytest.approx([5, 15, 25, 35, 45, 55, 65, 75, 85])
+    families = np.array(syn.FAMILIES, dtype=float)
+    reached = np.array([round(f * (10 * i + 5) / 100) for i, f in enumerate(syn.FAMILIES)])
+    assert table["ftth_famiglie_pct"].tolist() == pytest.approx(list(100 * reached / families))
     assert table.loc["015003", "bul_stato_fibra"] == "nessun intervento BUL"
     groups = pd.read_csv(tmp_path / "indicatori_aree.csv").set_index("gruppo")
-    assert groups.loc["cmm", "ftth_famiglie_pct"] == pytest.approx(45.0)
+    # a group share is Σ reached / Σ families (not the mean of the comuni's shares)
+    assert groups.loc["cmm", "ftth_famiglie_pct"] == pytest.approx(
+        100 * reached.sum() / families.sum()
+    )
+    assert groups.loc["cmm", "ftth_famiglie_pct"] != pytest.approx(
+        np.mean(100 * reached / families), abs=1
+    )
 
 
 def test_register_gives_real_coverage_and_siting(synthetic, tmp_path):
@@ -76,7 +84,7 @@ def test_register_gives_real_coverage_and_siting(synthetic, tmp_path):
     assert pd.isna(table.loc["015009", "priorita_fibra_rango"])
     coverage = pd.read_csv(tmp_path / "out" / "digitale" / "copertura_5g_comuni.csv")
     assert list(coverage.columns[:6]) == ["pro_com_t", *COVERAGE_COLUMNS]
-    assert "uniforme" in coverage["ponderazione_popolazione"].iloc[0]
+    assert "GHSL" in coverage["ponderazione_popolazione"].iloc[0]
 
 
 def test_cli_digital_coverage(synthetic, tmp_path, monkeypatch):

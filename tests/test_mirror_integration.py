@@ -10,7 +10,6 @@ from territorio.config import load_config
 from territorio.loaders import load_area_comuni, load_territory
 from territorio.readers import read_indicators
 from territorio.runner import run_pipeline
-from territorio.territory import NOT_ASSIGNED
 
 pytestmark = pytest.mark.mirror
 
@@ -41,7 +40,13 @@ def test_133_comuni_population_and_area(territory):
     assert territory.population(2024).sum() == 3_245_459
     assert territory.population(2019).sum() == 3_250_077  # old Vermezzo + Zelo summed
     assert territory.population_years == (2019, 2020, 2021, 2022, 2023, 2024)
-    assert comuni["superficie_km2"].sum() == pytest.approx(1575, rel=0.005)
+    # ISPRA's reference surface (ISTAT detailed boundaries) for densities; polygon area apart
+    assert comuni["superficie_km2"].sum() == pytest.approx(1574.0, abs=0.1)
+    assert comuni["superficie_poligono_km2"].sum() == pytest.approx(1575.03, abs=0.01)
+    assert (comuni["superficie_fonte"] == "ISPRA").all()
+    melegnano = comuni.set_index("comune").loc["Melegnano"]
+    assert melegnano["superficie_km2"] == pytest.approx(4.9926, abs=1e-4)
+    assert melegnano["superficie_poligono_km2"] == pytest.approx(4.03, abs=0.01)
     assert comuni.loc[comuni["pro_com_t"] == "015146", "comune"].item() == "Milano"
 
 
@@ -49,8 +54,15 @@ def test_park_and_zones(territory):
     comuni = territory.comuni
     assert comuni["parco_sud"].sum() == 60
     counts = comuni["zona_omogenea"].value_counts()
-    assert counts["Adda Martesana"] == 29 and counts["Nord Milano"] == 6 and counts["Milano"] == 1
-    assert counts[NOT_ASSIGNED] == 97
+    assert counts.to_dict() == {
+        "Adda Martesana": 29,
+        "Alto Milanese": 16,
+        "Nord Milano": 6,
+        "Milano": 1,
+    }
+    assert comuni["zona_omogenea"].isna().sum() == 81  # not assigned: no zone
+    zones = [g.name for g in territory.groups() if g.kind == "zona_omogenea"]
+    assert zones == ["Adda Martesana", "Alto Milanese", "Milano", "Nord Milano"]
 
 
 def test_som_area_has_8_comuni_across_provinces(real_catalog, territory):

@@ -38,11 +38,15 @@ def test_run_writes_table_groups_and_dictionary(catalog, tmp_path):
     groups = pd.read_csv(out / "indicatori_aree.csv")
     cmm = groups.set_index("gruppo").loc["cmm"]
     assert cmm["popolazione_2024"] == sum(syn.POP[2024])
-    assert cmm["superficie_km2"] == pytest.approx(9.0)
+    assert cmm["superficie_km2"] == pytest.approx(sum(syn.REFERENCE_HA) / 100)  # ISPRA surface
+    assert cmm["superficie_poligono_km2"] == pytest.approx(9.0)
     assert cmm["parco_sud"] == 3
-    # synthetic ISPRA: comune i has 10 + i + 9 ha in 2024 on 100 ha
-    assert table["suolo_consumato_2024_pct"].tolist() == pytest.approx([19.0 + i for i in range(9)])
-    assert cmm["suolo_consumato_2024_pct"] == pytest.approx(sum(19.0 + i for i in range(9)) / 9)
+    # synthetic ISPRA: comune i has 10 + i + 9 ha in 2024 on its reference surface
+    stock = [19.0 + i for i in range(9)]
+    expected = [100 * s / a for s, a in zip(stock, syn.REFERENCE_HA, strict=True)]
+    assert table["suolo_consumato_2024_pct"].tolist() == pytest.approx(expected)
+    expected_cmm = 100 * sum(stock) / sum(syn.REFERENCE_HA)
+    assert cmm["suolo_consumato_2024_pct"] == pytest.approx(expected_cmm)
     dictionary = (out / "indicatori_comuni.md").read_text(encoding="utf-8")
     for column in table.columns:
         assert f"`{column}`" in dictionary

@@ -69,7 +69,7 @@ def test_counts_flags_and_ratios(outputs):
     assert table.loc["015001", "farmacie"] == 2
     assert table.loc["015006", "farmacie"] == 1 and table.loc["015003", "farmacie"] == 0
     assert table["farmacie"].sum() == 4  # one pharmacy lies outside the territory
-    assert table.loc["015001", "farmacie_per_10k_ab"] == pytest.approx(2 / 1100 * 1e4)
+    assert table.loc["015001", "farmacie_per_10k_ab"] == pytest.approx(2 / 110 * 1e4)
     assert table.loc["015001", "case_comunita_previste"] == 2
     assert table.loc["015005", "ospedali_comunita_previsti"] == 1
     assert table.loc["015009", "cot_previste"] == 1

@@ -50,30 +50,60 @@ def test_territory_columns_and_values():
         "pro_com_t",
         "comune",
         "superficie_km2",
+        "superficie_poligono_km2",
+        "superficie_fonte",
         "popolazione_2023",
         "popolazione_2024",
         "parco_sud",
         "zona_omogenea",
         "geometry",
     ]
+    # no reference surface given: the polygon area, and the table says so
     assert comuni["superficie_km2"].tolist() == pytest.approx([1.0] * 9)
+    assert comuni["superficie_poligono_km2"].tolist() == pytest.approx([1.0] * 9)
+    assert set(comuni["superficie_fonte"]) == {"poligono"}
     assert territory.population_years == (2023, 2024)
     assert territory.population(2024).sum() == sum(syn.POP[2024])
     assert comuni["parco_sud"].sum() == 3
     assert comuni.set_index("pro_com_t").loc["015005", "zona_omogenea"] == "Centro"
-    assert (comuni["zona_omogenea"] == NOT_ASSIGNED).sum() == 6
+    assert comuni["zona_omogenea"].isna().sum() == 6
+
+
+def test_reference_surface_is_the_density_denominator_where_known():
+    reference = pd.Series([40.0, 1000.0], index=["015001", "015002"])  # ha; others unknown
+    comuni = build_territory(
+        syn.comuni_frame(),
+        syn.outline_frame(),
+        syn.population_frame(),
+        syn.park_frame(),
+        syn.zones_frame(),
+        reference_area_ha=reference,
+    ).comuni.set_index("pro_com_t")
+    assert comuni["superficie_km2"].tolist() == pytest.approx([0.4, 10.0] + [1.0] * 7)
+    assert comuni["superficie_poligono_km2"].tolist() == pytest.approx([1.0] * 9)
+    assert comuni["superficie_fonte"].tolist() == ["ISPRA", "ISPRA"] + ["poligono"] * 7
+
+
+def test_not_assigned_is_not_a_zone():
+    zones = syn.zones_frame()
+    zones.loc[zones["pro_com_t"] == "015005", "zona_omogenea"] = "Non assegnata"
+    territory = build(zones=zones)
+    groups = {g.id: g for g in territory.groups()}
+    assert [g for g in groups if g.startswith("zona:")] == ["zona:Ovest"]
+    assert not any(NOT_ASSIGNED in g.casefold() for g in groups)
+    assert territory.comuni["zona_omogenea"].isna().sum() == 7
 
 
 def test_groups_cover_cmm_zones_park_and_areas():
     groups = {g.id: g for g in build().groups()}
     assert len(groups["cmm"].codes) == 9
     assert set(groups["zona:Ovest"].codes) == {"015001", "015002"}
-    assert len(groups[f"zona:{NOT_ASSIGNED}"].codes) == 6
+    assert f"zona:{NOT_ASSIGNED}" not in groups
     assert groups["parco_sud"].codes == ("015001", "015002", "015004")
     assert groups["area:duo"].codes == ("015001",)
     assert groups["area:duo"].outside == ("018034",)
     zone_total = sum(len(g.codes) for g in groups.values() if g.kind == "zona_omogenea")
-    assert zone_total == 9
+    assert zone_total == 3  # the six comuni without a zone are in no zone group
 
 
 def test_merged_codes_are_summed_into_the_current_comune():

@@ -152,6 +152,7 @@ def access_to_nodes(
     max_snap_m: float = 300.0,
     thresholds_min: tuple[int, ...] | list[int] = (5, 10, 15),
     min_network_share: float = 0.99,
+    min_component_share: float = 0.01,
     network_file: Path | None = None,
 ) -> AccessResult:
     """Walking and cycling times to the nearest station, and the shares per comune.
@@ -171,6 +172,9 @@ def access_to_nodes(
         Default: the hull of the network's nodes.
     walk_speed_kmh, bike_speed_kmh, max_snap_m, thresholds_min, min_network_share
         As in ``[access]`` of the run config.
+    min_component_share
+        Street components with at least this share of a mode's nodes (and the largest) make
+        the main network; stations and cells snap only to it.
     network_file
         The OSM file the network came from (recorded in the layers).
 
@@ -179,7 +183,10 @@ def access_to_nodes(
     AccessResult
         ``indicators`` indexed by ``pro_com_t``: ``accesso_<t>min_<piedi|bici>_ab``, ``_pct``,
         ``_area_pct``, ``tempo_mediano_<piedi|bici>_min``, ``accesso_quota_rete_pct``,
-        ``accesso_metodo``; stations gain ``dist_rete_m`` and ``in_rete``.
+        ``accesso_metodo``; stations gain ``dist_rete_m`` and ``in_rete`` (walking network)
+        and, per mode (``piedi``, ``bici``), ``dist_nodo_<mode>_m`` (to the main-network node
+        used), ``frammento_<mode>`` (the nearest node was on a cut-off fragment) and
+        ``dist_frammento_<mode>_m`` (to that fragment node).
 
     Examples
     --------
@@ -187,18 +194,25 @@ def access_to_nodes(
     >>> data = tt.datasets.synthetic_access()
     >>> result = tt.access_to_nodes(data.network, data.stations, data.grid, data.codes)
     >>> result.indicators["accesso_15min_piedi_pct"].round(1).tolist()
-    [15.2, 15.2, 0.0, 85.8, 79.5, 0.0, 100.0, 36.5, 0.0]
+    [15.3, 15.2, 0.0, 85.8, 79.5, 0.0, 100.0, 36.5, 0.0]
     >>> result.indicators["accesso_metodo"].tolist()  # the streets cover two columns of three
     ['rete', 'rete', 'stima', 'rete', 'rete', 'stima', 'rete', 'rete', 'stima']
     """
     stations = stations.reset_index(drop=True).copy()
+    speeds = {"walk": walk_speed_kmh, "bike": bike_speed_kmh}
     modes = {
-        "walk": solve_mode(network, stations, "walk", walk_speed_kmh, max_snap_m),
-        "bike": solve_mode(network, stations, "bike", bike_speed_kmh, max_snap_m),
+        mode: solve_mode(network, stations, mode, speed, max_snap_m, min_component_share)
+        for mode, speed in speeds.items()
     }
     stations["dist_rete_m"] = modes["walk"].station_snap_m
     stations["in_rete"] = modes["walk"].usable
+    for mode, label in MODES.items():
+        stations[f"dist_nodo_{label}_m"] = modes[mode].station_snap_m
+        stations[f"frammento_{label}"] = modes[mode].station_fragment
+        stations[f"dist_frammento_{label}_m"] = modes[mode].station_fragment_m
     area = network_area(network, ()) if area is None else area
     times = cell_times(network, stations, modes, grid, area)
     indicators = comune_indicators(times, codes, list(thresholds_min), min_network_share)
-    return AccessResult(network, stations, modes, times, indicators, area, network_file)
+    return AccessResult(
+        network, stations, modes, times, indicators, area, network_file, min_component_share
+    )

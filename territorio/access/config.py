@@ -31,6 +31,12 @@ class AccessConfig:
     max_snap_m: float = doc(
         "Stations farther than this from the network are reported and left out.", 300.0
     )
+    min_component_share: float = doc(
+        "Street components holding at least this share of a mode's nodes (and always the "
+        "largest) make the main network; stations, schools, hospitals and cells snap only to it, "
+        "never to a cut-off fragment (footpath island, platform, service way).",
+        0.01,
+    )
     min_peak_frequency: float = doc(
         "Keep only stations with at least this many peak-hour services (0 = all).", 0.0
     )
@@ -71,6 +77,8 @@ class AccessConfig:
             raise ValueError("thresholds_min must be increasing positive minutes")
         if self.network_box and len(self.network_box) != 4:
             raise ValueError("network_box must be [min_lon, min_lat, max_lon, max_lat]")
+        if not 0 <= self.min_component_share <= 1:
+            raise ValueError("min_component_share must be in [0, 1]")
         if not 0 < self.min_network_share <= 1:
             raise ValueError("min_network_share must be in (0, 1]")
 

@@ -151,7 +151,7 @@ def network_layers(result: AccessResult) -> tuple[gpd.GeoDataFrame, gpd.GeoDataF
     edges = gpd.GeoDataFrame(
         {"u": net.osmid[u], "v": net.osmid[v], "length_m": length}, geometry=upper, crs=WORK_CRS
     )
-    nodes_used = walk.nodes
+    nodes_used = walk.nodes if walk.graph_nodes is None else walk.graph_nodes
     stations = result.stations["nodo_id"].to_numpy()
     station = walk.node_station[nodes_used]
     nodes = gpd.GeoDataFrame(
@@ -161,6 +161,7 @@ def network_layers(result: AccessResult) -> tuple[gpd.GeoDataFrame, gpd.GeoDataF
             "tempo_piedi_min": walk.minutes(walk.node_distance[nodes_used]),
             "tempo_bici_min": bike.minutes(bike.node_distance[nodes_used]),
             "nodo_interscambio": np.where(station >= 0, stations[np.maximum(station, 0)], None),
+            "rete_principale": np.isin(nodes_used, walk.nodes),
         },
         geometry=shapely.points(net.x[nodes_used], net.y[nodes_used]),
         crs=WORK_CRS,

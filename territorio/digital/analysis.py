@@ -75,6 +75,7 @@ def coverage_5g(
     sites: gpd.GeoDataFrame,
     *,
     population_raster: RasterSource | None = None,
+    population_grid: PopulationGrid | None = None,
 ) -> CoverageResult:
     """Covered area and residents per comune of radio sites with a ``raggio_m`` column.
 
@@ -90,6 +91,9 @@ def coverage_5g(
         A population grid (open rasterio dataset or :class:`territorio.zonal.ArrayRaster`):
         the covered share of each comune's residents is the covered share of its raster
         population; without it residents are spread uniformly over the comune.
+    population_grid
+        The run's population model on a grid (:class:`territorio.PopulationGrid`); used as
+        the raster above and named in ``weighting``.
 
     Returns
     -------
@@ -110,6 +114,8 @@ def coverage_5g(
     population = population.reindex(comuni[KEY])
     table, coverage = coverage_table(comuni, sites, population=population)
     weighting = UNIFORM
+    if population_grid is not None:
+        population_raster = population_grid.residents_raster()
     if population_raster is not None:
         pieces = gpd.GeoDataFrame(
             {KEY: comuni[KEY].to_numpy()[coverage.owner]}, geometry=coverage.pieces, crs=comuni.crs
@@ -131,7 +137,10 @@ def coverage_5g(
         table["popolazione_coperta_pct"] = 100.0 * share
         name = getattr(population_raster, "name", "") or "raster"
         weighting = (
-            f"raster di popolazione {PurePath(str(name)).name} (quota coperta × popolazione ISTAT)"
+            population_grid.model["it"]
+            if population_grid is not None
+            else f"raster di popolazione {PurePath(str(name)).name} (quota coperta × "
+            "popolazione ISTAT)"
         )
     return CoverageResult(table, coverage, coverage_layer(coverage, comuni, table), weighting)
 

@@ -45,11 +45,6 @@ class DigitalConfig:
         "Area the register's sites must lie in: 'cmm' or the id of a custom area.", "cmm"
     )
     sites_crs: str = doc("CRS of x/y columns of a register without a crs column.", "")
-    population_raster: str = doc(
-        "Population grid (e.g. GHS-POP) to weight covered residents; empty = residents spread "
-        "uniformly over each comune.",
-        "",
-    )
     scenario_sites: int = doc(
         "Without a register: number of sites of the scenario on CMM school sites.", 55
     )

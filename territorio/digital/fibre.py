@@ -52,7 +52,7 @@ def agcom_indicators(agcom: pd.DataFrame) -> pd.DataFrame:
     >>> table.loc[
     ...     ["015001", "015009"], ["famiglie_residenti", "famiglie_ftth", "ftth_famiglie_pct"]
     ... ].values.tolist()
-    [[100.0, 5.0, 5.0], [100.0, 85.0, 85.0]]
+    [[20.0, 1.0, 5.0], [10000.0, 8500.0, 85.0]]
     """
     frame = agcom.copy()
     no_ftth = frame[FAMILIES_FTTH].isna() & (frame["Punti dichiarati FTTH"] == 0)
@@ -192,7 +192,7 @@ def fibre_priority(indicators: pd.DataFrame, agreements: pd.DataFrame | None) ->
     >>> agcom = tt.datasets.agcom_frame().assign(pro_com_t=lambda f: f["com_istat_code"])
     >>> ranking = tt.fibre_priority(tt.fibre_reach(agcom), None)
     >>> ranking.head(3).index.tolist(), ranking["priorita_fibra_rango"].head(3).tolist()
-    (['015001', '015002', '015003'], [1, 2, 3])
+    (['015006', '015003', '015009'], [1, 2, 2])
     """
     table = indicators[["famiglie_residenti", "famiglie_ftth", "ftth_famiglie_pct"]].copy()
     table["famiglie_non_ftth"] = table["famiglie_residenti"] - table["famiglie_ftth"]

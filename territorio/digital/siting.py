@@ -43,7 +43,7 @@ class SitingResult:
     >>> tt.greedy_siting(grid, candidates, 3, 600.0).curve["popolazione_coperta_pct"].round(
     ...     1
     ... ).tolist()
-    [0.0, 20.4, 37.9, 52.5]
+    [0.0, 52.2, 77.1, 86.9]
     """
 
     chosen: gpd.GeoDataFrame

@@ -58,6 +58,16 @@ class LandConfig:
         OTHER_DEFAULT_PCT,
     )
     charts: bool = doc("Write one SVG chart of consumed soil per comune.", True)
+    satellite: bool = doc(
+        "Compute the satellite proxies (GHS-BUILT-S 2020 built-up share and 2010-2020 change, "
+        "WorldCover 2021 built-up and green/open shares) next to ISPRA's figures.",
+        True,
+    )
+    sdg_periods: list[list[int]] = doc(
+        "Periods [start, end] of SDG 11.3.1 (land-consumption rate / population-growth rate); "
+        "both years need an ISPRA stock and an ISTAT population.",
+        factory=lambda: [[2019, 2024]],
+    )
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
@@ -73,6 +83,9 @@ class LandConfig:
         if not 0 <= self.imperviousness_threshold <= 100:
             raise ValueError("imperviousness_threshold must be within 0-100")
         self.thresholds().validate()
+        for period in self.sdg_periods:
+            if len(period) != 2 or not period[0] < period[1]:
+                raise ValueError(f"sdg_periods: {period} must be [start, end] with start < end")
 
     def thresholds(self) -> Thresholds:
         """The PTM thresholds of this config."""

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from territorio.codes import KEY
+from territorio.indicators import Ratio, ratio_over
 
 BASELINE_YEAR = 2015
 """Reference year of the 'change since' indicators (ISPRA monitoring periods 2006-2015, 2015-)."""
@@ -75,11 +76,9 @@ def monitoring_indicators(
     ...     "015001",
     ...     ["suolo_consumato_2024_ha", "suolo_consumato_2024_pct", "consumo_netto_2015_2024_ha"],
     ... ].tolist()
-    [19.0, 19.0, 4.5]
-    >>> round(
-    ...     float(table.loc["015001", "suolo_consumato_2024_m2_ab"]), 1
-    ... )  # 19 ha / 1 100 residents
-    172.7
+    [19.0, 47.5, 4.5]
+    >>> round(float(table.loc["015001", "suolo_consumato_2024_m2_ab"]), 1)  # 19 ha / 110 residents
+    1727.3
     """
     wide = stock_wide(stock)
     latest = int(max(wide.columns)) if latest is None else latest
@@ -127,7 +126,7 @@ def stock_series(stock: pd.DataFrame, area_ha: pd.Series, population: pd.DataFra
     >>> series[series["pro_com_t"] == "015001"].tail(2)[
     ...     ["anno", "suolo_consumato_ha", "suolo_consumato_m2_ab"]
     ... ].round(1).values.tolist()
-    [[2023.0, 18.5, 185.0], [2024.0, 19.0, 172.7]]
+    [[2023.0, 18.5, 1850.0], [2024.0, 19.0, 1727.3]]
     """
     series = stock[[KEY, "year", "consumed_ha"]].rename(
         columns={"year": "anno", "consumed_ha": "suolo_consumato_ha"}
@@ -178,31 +177,36 @@ def group_series(
     >>> groups[(groups["gruppo"] == "cmm") & (groups["anno"] == 2024)][
     ...     ["suolo_consumato_ha", "suolo_consumato_pct"]
     ... ].values.tolist()
-    [[207.0, 23.0]]
+    [[207.0, 9.627906976744185]]
     """
     rows = []
     by_year = series.pivot_table(index=KEY, columns="anno", values="suolo_consumato_ha")
     for group in groups:
         codes = [c for c in group.codes if c in by_year.index]
-        area = float(area_ha.reindex(codes).sum())
         for year in by_year.columns:
-            consumed = float(by_year.loc[codes, year].sum())
             pop_column = f"popolazione_{year}"
-            residents = (
-                float(population.loc[codes, pop_column].sum())
-                if pop_column in population.columns
-                else np.nan
+            part = pd.DataFrame(
+                {
+                    "ha": by_year.loc[codes, year],
+                    "area": area_ha.reindex(codes),
+                    "pop": population[pop_column].reindex(codes)
+                    if pop_column in population.columns
+                    else np.nan,
+                }
             )
+            # group ratios only over members where numerator and denominator are both known
+            consumed = part["ha"].sum(min_count=1)
+            share, members, _ = ratio_over(part, Ratio("ha", "area", 100.0))
+            per_resident, _, _ = ratio_over(part, Ratio("ha", "pop", 10_000.0))
             rows.append(
                 {
                     "gruppo": group.id,
                     "nome": group.name,
                     "anno": int(year),
                     "suolo_consumato_ha": consumed,
-                    "suolo_consumato_pct": 100.0 * consumed / area if area else np.nan,
-                    "suolo_consumato_m2_ab": 10_000.0 * consumed / residents
-                    if residents
-                    else np.nan,
+                    "suolo_consumato_pct": share,
+                    "suolo_consumato_m2_ab": per_resident,
+                    "comuni_con_dato": members,
                 }
             )
     return pd.DataFrame(rows)

@@ -101,3 +101,32 @@ def connected_nodes(graph: csr_matrix) -> np.ndarray:
     """Indices of nodes that have at least one edge in ``graph``."""
     degree = np.diff(graph.indptr) + np.bincount(graph.indices, minlength=graph.shape[0])
     return np.flatnonzero(degree > 0)
+
+
+def main_network_nodes(graph: csr_matrix, min_share: float = 0.01) -> np.ndarray:
+    """Nodes of the main network: the largest component and any with ``min_share`` of nodes.
+
+    Shares count the nodes that have an edge.
+
+    Components are weakly connected (one-way streets join their ends). A station, a school
+    or a cell snapped to a small fragment (a footpath island, a platform, a service way)
+    would reach almost nothing, so points snap only to these nodes.
+
+    Examples
+    --------
+    >>> from scipy.sparse import csr_matrix
+    >>> edges = ([10.0] * 4, ([0, 1, 2, 4], [1, 2, 3, 5]))  # a 4-node line and a 2-node island
+    >>> graph = csr_matrix(edges, shape=(6, 6))
+    >>> main_network_nodes(graph, 0.5).tolist(), main_network_nodes(graph, 0.3).tolist()
+    ([0, 1, 2, 3], [0, 1, 2, 3, 4, 5])
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    nodes = connected_nodes(graph)
+    if not len(nodes):
+        return nodes
+    _, labels = connected_components(graph, directed=True, connection="weak")
+    sizes = np.bincount(labels[nodes])
+    keep = sizes >= min_share * len(nodes)
+    keep[np.argmax(sizes)] = True
+    return nodes[keep[labels[nodes]]]

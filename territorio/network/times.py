@@ -21,7 +21,7 @@ from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
 from scipy.spatial import cKDTree
 
 from territorio.crs import WORK_CRS
-from territorio.network.engine import connected_nodes, nearest_source, snap
+from territorio.network.engine import connected_nodes, main_network_nodes, nearest_source, snap
 from territorio.network.graph import StreetNetwork
 from territorio.population import PopulationGrid
 
@@ -39,11 +39,17 @@ class ModeResult:
     node_station
         Index of that station in the stations table, -1 where unreachable.
     station_node, station_snap_m
-        Nearest graph node of each station and its distance.
+        Node of the main network each station is joined to, and its distance.
     usable
-        Stations within ``max_snap_m`` of the graph.
+        Stations within ``max_snap_m`` of the main network.
     nodes
-        Graph nodes that have an edge in this mode.
+        Graph nodes of the main network in this mode (see
+        :func:`territorio.network.engine.main_network_nodes`).
+    station_fragment
+        Stations whose nearest node of the mode's graph lay in a fragment cut off from the main
+        network (they are joined to the nearest main-network node instead).
+    station_fragment_m
+        Distance to that fragment node (NaN for the others).
     """
 
     mode: str
@@ -54,6 +60,9 @@ class ModeResult:
     station_snap_m: np.ndarray
     usable: np.ndarray
     nodes: np.ndarray
+    station_fragment: np.ndarray | None = None
+    station_fragment_m: np.ndarray | None = None
+    graph_nodes: np.ndarray | None = None  # every node with an edge, fragments included
 
     def minutes(self, metres: np.ndarray) -> np.ndarray:
         """Metres to minutes at this mode's speed."""
@@ -66,13 +75,26 @@ def solve_mode(
     mode: str,
     speed_kmh: float,
     max_snap_m: float,
+    min_component_share: float = 0.01,
 ) -> ModeResult:
-    """One multi-source pass from all usable stations over the mode's graph."""
+    """One multi-source pass from all usable stations over the mode's main network.
+
+    Stations snap only to nodes of the main network (``min_component_share``: see
+    :func:`territorio.network.engine.main_network_nodes`); those whose nearest node lies in a
+    fragment are flagged with that node's distance.
+    """
     graph = network.mode_graph(mode)
-    nodes = connected_nodes(graph)
+    nodes = main_network_nodes(graph, min_component_share)
     node_xy = np.column_stack([network.x, network.y])
     station_xy = shapely.get_coordinates(stations.geometry.values)
+    graph_nodes = connected_nodes(graph)
+    nearest = snap(node_xy, station_xy, graph_nodes)
     snapped = snap(node_xy, station_xy, nodes)
+    # a fragment matters only where the station would have been snapped to it
+    on_fragment = (
+        (nearest.node >= 0) & ~np.isin(nearest.node, nodes) & (nearest.distance <= max_snap_m)
+    )
+    fragment_m = np.where(on_fragment, nearest.distance, np.nan)
     usable = snapped.distance <= max_snap_m
     k = np.flatnonzero(usable)
     n = graph.shape[0]
@@ -88,7 +110,17 @@ def solve_mode(
     result = nearest_source(augmented, n + np.arange(len(k)), to_sources=True)
     station = np.where(result.source[:n] >= 0, k[np.maximum(result.source[:n], 0)], -1)
     return ModeResult(
-        mode, speed_kmh, result.distance[:n], station, snapped.node, snapped.distance, usable, nodes
+        mode,
+        speed_kmh,
+        result.distance[:n],
+        station,
+        snapped.node,
+        snapped.distance,
+        usable,
+        nodes,
+        on_fragment,
+        fragment_m,
+        graph_nodes,
     )
 
 
@@ -148,7 +180,8 @@ def cell_times(
         out.minutes[mode] = result.minutes(metres)
         out.station[mode] = station
         out.circuity[mode] = circuity
-        out.unreachable[mode] = int((~np.isfinite(result.node_distance[result.nodes])).sum())
+        counted = result.nodes if result.graph_nodes is None else result.graph_nodes
+        out.unreachable[mode] = int((~np.isfinite(result.node_distance[counted])).sum())
     return out
 
 
@@ -172,3 +205,4 @@ class AccessResult:
     indicators: pd.DataFrame
     area: shapely.Geometry
     network_file: Path
+    min_component_share: float = 0.01

@@ -26,7 +26,7 @@ from territorio.readers.user_files import (
     read_candidates,
     read_community_points,
     read_park,
-    read_population_grid,
+    read_population_density,
     read_register,
 )
 
@@ -51,7 +51,7 @@ __all__ = [
     "read_network",
     "read_park",
     "read_points",
-    "read_population_grid",
+    "read_population_density",
     "read_register",
     "read_table",
     "read_toml",

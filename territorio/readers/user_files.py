@@ -15,7 +15,7 @@ import shapely
 
 from territorio.digital.sites import validate_candidates, validate_register
 from territorio.land.thresholds import TEMPLATE_COLUMNS, validate_ambiti
-from territorio.population import PopulationGrid, raster_population_grid
+from territorio.population import PolygonDensity, RasterDensity, polygon_density
 from territorio.readers.files import Expectation, open_raster, read_table, read_vector
 from territorio.readers.points import read_points
 from territorio.services.facilities import validate_community_points
@@ -144,7 +144,48 @@ def read_community_points(
     return validate_community_points(frame, problems, source=path, area=area)
 
 
-def read_population_grid(path: Path | str, comuni: gpd.GeoDataFrame) -> PopulationGrid:
-    """Residents per cell of a population raster (band 1), assigned to the comuni."""
-    with open_raster(path) as src:
-        return raster_population_grid(src.read(1), src.transform, src.crs, comuni, src.nodata)
+RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".asc")
+
+
+def read_population_density(
+    path: Path | str, *, column: str = "pop_ghsl", band: int = 1
+) -> PolygonDensity | RasterDensity:
+    """A user's population grid: polygons with a population column, or a raster band.
+
+    Rasters (``.tif``, ``.tiff``, ``.vrt``, ``.img``, ``.asc``) hold people per pixel in
+    ``band``; any other file is read as polygons (reprojected to EPSG:32632) with ``column``.
+
+    Raises
+    ------
+    UnreadableFileError, MissingColumnError, InvalidValueError, CRSError
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, shapely, geopandas as gpd, territorio as tt
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "sezioni.gpkg"
+    >>> cells = gpd.GeoDataFrame(
+    ...     {"abitanti": [120.0]}, geometry=[shapely.box(0, 0, 100, 100)], crs=32632
+    ... )
+    >>> cells.to_file(path)
+    >>> density = tt.read_population_density(path, column="abitanti")
+    >>> density.label["en"], float(density.population.sum())
+    ('sezioni.gpkg (abitanti)', 120.0)
+    """
+    from territorio.errors import UnreadableFileError
+
+    path = Path(path)
+    if path.suffix.lower() in RASTER_SUFFIXES:
+        with open_raster(path) as src:
+            if band > src.count:
+                raise UnreadableFileError(path, f"a raster with band {band}", f"{src.count} bands")
+            label = f"{path.name} (banda {band})"
+            return RasterDensity(
+                src.read(band),
+                src.transform,
+                src.crs,
+                src.nodata,
+                {"it": label, "en": f"{path.name} (band {band})"},
+            )
+    frame = read_vector(path, Expectation(label=str(path)))
+    label = f"{path.name} ({column})"
+    return polygon_density(frame, column, {"it": label, "en": label}, source=str(path))

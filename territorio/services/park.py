@@ -16,6 +16,7 @@ import shapely
 
 from territorio.codes import KEY
 from territorio.errors import TerritorioError
+from territorio.population import PopulationGrid
 from territorio.zonal import ConsumedRule, RasterSource, zonal_consumed
 
 
@@ -39,8 +40,12 @@ def park_by_comune(
     comuni: gpd.GeoDataFrame,
     residents: pd.Series,
     points: dict[str, gpd.GeoDataFrame],
+    grid: PopulationGrid | None = None,
 ) -> pd.DataFrame:
-    """Per comune: park area and share, residents inside (uniform), facilities inside.
+    """Per comune: park area and share, residents inside, facilities inside.
+
+    Residents inside are those of the ``grid`` cells whose centre lies in the park (the run's
+    population model); without a grid, the comune's residents times its share of area.
 
     Parameters
     ----------
@@ -52,6 +57,8 @@ def park_by_comune(
         Residents per ``pro_com_t``.
     points
         Facility layers by name; their points inside the park are counted per comune.
+    grid
+        Residents per cell (``grid.zone`` indexes ``comuni``).
 
     Examples
     --------
@@ -61,7 +68,7 @@ def park_by_comune(
     >>> park = shapely.box(x0, y0, x0 + 500, y1)  # the western half of the first column
     >>> table = tt.park_by_comune(park, territory.comuni, territory.population(), {})
     >>> table.loc[["015001", "015002"]].values.tolist()
-    [[50.0, 50.0, 550.0], [0.0, 0.0, 0.0]]
+    [[50.0, 50.0, 55.0], [0.0, 0.0, 0.0]]
     """
     geoms = comuni.geometry.values
     inside = shapely.intersection(geoms, park)
@@ -70,8 +77,15 @@ def park_by_comune(
     out = pd.DataFrame(index=pd.Index(comuni[KEY].to_numpy(), name=KEY))
     out["parco_area_ha"] = park_area / 10_000.0
     out["parco_quota_superficie_pct"] = 100.0 * park_area / area
-    out["parco_residenti"] = residents.reindex(out.index).to_numpy(dtype=float) * park_area / area
     shapely.prepare(park)
+    if grid is None:
+        share = park_area / area
+        out["parco_residenti"] = residents.reindex(out.index).to_numpy(dtype=float) * share
+    else:
+        within = shapely.contains_xy(park, grid.xy[:, 0], grid.xy[:, 1])
+        out["parco_residenti"] = np.bincount(
+            grid.zone, weights=grid.residents * within, minlength=len(out)
+        )
     for name, frame in points.items():
         within = shapely.contains_xy(park, frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy())
         counts = frame.loc[within, "comune_geo"].dropna().value_counts()

@@ -77,7 +77,7 @@ def residents_within(
     """Residents of each comune within ``minutes`` of any point (one pass from all points).
 
     Returns ``ab`` (residents) and ``pct`` per ``pro_com_t``, on the same grid as the access
-    indicators (uniform residents per comune; straight-line estimate outside the extract).
+    indicators (its population model; straight-line estimate outside the extract).
 
     Examples
     --------
@@ -89,7 +89,9 @@ def residents_within(
     >>> within["pct"].round(1).tolist()
     [3.2, 50.0, 100.0, 50.0, 100.0, 66.8, 100.0, 50.0, 6.5]
     """
-    result = solve_mode(access.network, points, mode, speed_kmh, max_snap_m)
+    result = solve_mode(
+        access.network, points, mode, speed_kmh, max_snap_m, access.min_component_share
+    )
     grid = access.times.grid
     times = cell_times(access.network, points, {mode: result}, grid, access.area)
     within = times.minutes[mode] <= minutes

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from pathlib import Path
-
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from territorio.codes import KEY
@@ -13,10 +11,10 @@ from territorio.digital import analysis, fibre
 from territorio.digital.config import DigitalConfig
 from territorio.digital.siting import GREEDY_GUARANTEE, SitingResult
 from territorio.indicators import Column, Ratio
-from territorio.loaders import load_candidates, load_population_grid, load_register
+from territorio.loaders import load_candidates, load_register
 from territorio.mapspec import Choropleth, Overlay
 from territorio.pipeline import RunContext, Theme
-from territorio.readers import open_raster
+from territorio.population import PopulationGrid
 from territorio.spatial import assign_comune
 from territorio.territory import Territory
 
@@ -162,7 +160,13 @@ def _bul_columns() -> list[Column]:
     ]
 
 
-def _coverage_columns(prefix: str, label: dict[str, str], sources: tuple[str, ...]) -> list[Column]:
+def _coverage_columns(
+    prefix: str,
+    label: dict[str, str],
+    sources: tuple[str, ...],
+    year: int,
+    model: dict[str, str],
+) -> list[Column]:
     return [
         Column(
             f"{prefix}_siti",
@@ -192,7 +196,7 @@ def _coverage_columns(prefix: str, label: dict[str, str], sources: tuple[str, ..
                 "en": f"Share of the comune's area covered ({label['en']})",
             },
             sources,
-            Ratio(f"{prefix}_area_ha", "superficie_km2", 1.0),
+            Ratio(f"{prefix}_area_ha", "superficie_poligono_km2", 1.0),
         ),
         Column(
             f"{prefix}_popolazione",
@@ -208,24 +212,28 @@ def _coverage_columns(prefix: str, label: dict[str, str], sources: tuple[str, ..
             f"{prefix}_popolazione_pct",
             "%",
             {
-                "it": f"Quota di residenti coperti ({label['it']})",
-                "en": f"Share of residents covered ({label['en']})",
+                "it": f"Quota di residenti coperti ({label['it']}; residenti: {model['it']})",
+                "en": f"Share of residents covered ({label['en']}; residents: {model['en']})",
             },
             (*sources, "istat_popolazione"),
-            Ratio(f"{prefix}_popolazione", f"popolazione_{2024}", 100.0),
+            Ratio(f"{prefix}_popolazione", f"popolazione_{year}", 100.0),
         ),
     ]
 
 
 def coverage_of(
-    territory: Territory, sites: gpd.GeoDataFrame, raster: Path | None
+    territory: Territory, sites: gpd.GeoDataFrame, grid: PopulationGrid
 ) -> analysis.CoverageResult:
-    """5G coverage per comune, weighted by the population raster when one is given."""
-    opened = open_raster(raster) if raster else nullcontext()
-    with opened as src:
-        return analysis.coverage_5g(
-            territory.comuni, territory.population(), sites, population_raster=src
-        )
+    """5G coverage per comune, residents placed by the run's population model."""
+    return analysis.coverage_5g(
+        territory.comuni, grid_population(territory, grid), sites, population_grid=grid
+    )
+
+
+def grid_population(territory: Territory, grid: PopulationGrid) -> pd.Series:
+    """ISTAT residents per comune as the grid holds them (its year)."""
+    totals = np.bincount(grid.zone, weights=grid.residents, minlength=len(territory.comuni))
+    return pd.Series(totals, index=territory.comuni[KEY].to_numpy())
 
 
 def siting_of(
@@ -234,10 +242,9 @@ def siting_of(
     k: int,
     cfg: DigitalConfig,
     existing: gpd.GeoDataFrame | None,
-    raster: Path | None,
+    grid: PopulationGrid,
 ) -> SitingResult:
-    """Greedy choice of ``k`` new sites, residents from the raster or uniform per comune."""
-    grid = load_population_grid(territory, cfg.grid_cell_m, raster)
+    """Greedy choice of ``k`` new sites, residents from the run's population model."""
     return analysis.choose_sites(
         grid, candidates, territory.comuni, k, cfg.new_site_radius_m, existing
     )
@@ -247,12 +254,13 @@ def digital_step(ctx: RunContext) -> None:
     """Fibre indicators and ranking; 5G coverage of the register or of the school scenario."""
     cfg: DigitalConfig = ctx.config["digital"]
     _fibre(ctx)
-    raster = ctx.config.resolve(cfg.population_raster) if cfg.population_raster else None
+    model = ctx.population()
+    grid = model.grid(cfg.grid_cell_m)
     register = load_register(ctx.catalog, ctx.territory, cfg)
     candidates = load_candidates(ctx.catalog, ctx.territory, cfg)
     if register is not None:
         sites = analysis.five_g_sites(register, cfg.coverage_technologies, cfg.coverage_states)
-        result = coverage_of(ctx.territory, sites, raster)
+        result = coverage_of(ctx.territory, sites, grid)
         _add_coverage(
             ctx,
             "copertura_5g",
@@ -260,7 +268,7 @@ def digital_step(ctx: RunContext) -> None:
             {"it": "registro CMM", "en": "CMM register"},
             ("cmm_siti_5g",),
         )
-        picked = siting_of(ctx.territory, candidates, cfg.new_sites, cfg, sites, raster)
+        picked = siting_of(ctx.territory, candidates, cfg.new_sites, cfg, sites, grid)
         _write_layers(ctx, "copertura_5g", sites, result, picked, candidates)
         _register_maps(
             ctx, "copertura_5g", {"it": "registro CMM", "en": "CMM register"}, sites, result
@@ -277,9 +285,9 @@ def digital_step(ctx: RunContext) -> None:
         )
         return
     label = SCENARIO_LABEL.format(n=cfg.scenario_sites)
-    picked = siting_of(ctx.territory, candidates, cfg.scenario_sites, cfg, None, raster)
+    picked = siting_of(ctx.territory, candidates, cfg.scenario_sites, cfg, None, grid)
     sites = picked.chosen.assign(raggio_m=cfg.new_site_radius_m)
-    result = coverage_of(ctx.territory, sites, raster)
+    result = coverage_of(ctx.territory, sites, grid)
     _add_coverage(
         ctx,
         "scenario_5g",
@@ -463,15 +471,9 @@ def _add_coverage(
             f"{prefix}_popolazione_pct": table["popolazione_coperta_pct"],
         }
     )
-    columns = _coverage_columns(prefix, label, sources)
-    latest = ctx.territory.latest_year
-    columns[-1] = Column(
-        columns[-1].name,
-        "%",
-        columns[-1].description,
-        columns[-1].sources,
-        Ratio(f"{prefix}_popolazione", f"popolazione_{latest}", 100.0),
-    )
+    model = ctx.population()
+    labels = {lang: model.label(lang) for lang in ("it", "en")}
+    columns = _coverage_columns(prefix, label, sources, model.year, labels)
     ctx.table.add(values, columns, source=f"digitale ({prefix})")
     out = table.reset_index()[[KEY, *analysis.COVERAGE_COLUMNS]]
     out["comune"] = ctx.territory.comuni.set_index(KEY)["comune"].reindex(out[KEY]).to_numpy()

@@ -38,8 +38,10 @@ SOURCES = (
 )
 
 
-def access_columns(result: AccessResult, cfg: AccessConfig, latest_year: int) -> list[Column]:
-    """Documentation of the access columns."""
+def access_columns(
+    result: AccessResult, cfg: AccessConfig, year: int, model: dict[str, str]
+) -> list[Column]:
+    """Documentation of the access columns (``model``: how residents were placed)."""
     speeds = {"piedi": cfg.walk_speed_kmh, "bici": cfg.bike_speed_kmh}
     words = {"piedi": ("a piedi", "on foot"), "bici": ("in bicicletta", "by bike")}
     method = (
@@ -61,9 +63,9 @@ def access_columns(result: AccessResult, cfg: AccessConfig, latest_year: int) ->
                     "ab.",
                     {
                         "it": f"Residenti entro {limit} min {it} ({speeds[label]:g} km/h) da "
-                        f"un nodo di interscambio; residenti uniformi nel comune; {method}",
+                        f"un nodo di interscambio; residenti: {model['it']}; {method}",
                         "en": f"Residents within {limit} min {en} ({speeds[label]:g} km/h) of an "
-                        f"interchange node; residents uniform in the comune; {method_en}",
+                        f"interchange node; residents: {model['en']}; {method_en}",
                     },
                     (*SOURCES, "istat_popolazione"),
                     "sum",
@@ -72,18 +74,22 @@ def access_columns(result: AccessResult, cfg: AccessConfig, latest_year: int) ->
                     f"{base}_pct",
                     "%",
                     {
-                        "it": f"Quota di residenti entro {limit} min {it} da un nodo",
-                        "en": f"Share of residents within {limit} min {en} of a node",
+                        "it": f"Quota di residenti entro {limit} min {it} da un nodo "
+                        f"(residenti: {model['it']})",
+                        "en": f"Share of residents within {limit} min {en} of a node "
+                        f"(residents: {model['en']})",
                     },
                     (*SOURCES, "istat_popolazione"),
-                    Ratio(f"{base}_ab", f"popolazione_{latest_year}", 100.0),
+                    Ratio(f"{base}_ab", f"popolazione_{year}", 100.0),
                 ),
                 Column(
                     f"{base}_area_pct",
                     "%",
                     {
-                        "it": f"Quota della superficie entro {limit} min {it} da un nodo",
-                        "en": f"Share of the area within {limit} min {en} of a node",
+                        "it": f"Quota della superficie entro {limit} min {it} da un nodo "
+                        f"(celle di {cfg.cell_m:g} m, senza pesi di popolazione)",
+                        "en": f"Share of the area within {limit} min {en} of a node "
+                        f"({cfg.cell_m:g} m cells, not population-weighted)",
                     },
                     SOURCES,
                 ),
@@ -132,6 +138,7 @@ def compute_access(ctx: RunContext) -> AccessResult:
         ctx.config["access"],
         base=ctx.config.base_dir,
         progress=ctx.progress,
+        population=ctx.population(),
     )
 
 
@@ -170,7 +177,10 @@ def access_step(ctx: RunContext) -> None:
     """Times to interchange nodes on foot and by bike, indicators per comune, layers."""
     cfg: AccessConfig = ctx.config["access"]
     result = ctx.results.need(ACCESS, AccessResult, ctx)
-    columns = access_columns(result, cfg, ctx.territory.latest_year)
+    model = ctx.population()
+    columns = access_columns(
+        result, cfg, model.year, {lang: model.label(lang) for lang in ("it", "en")}
+    )
     ctx.table.add(result.indicators[[c.name for c in columns]], columns, source="mobilita")
     codes = ctx.territory.comuni["pro_com_t"].to_numpy()
     attribution = "; ".join(ctx.catalog.attributions(ctx.config.lang, list(SOURCES)))
@@ -254,7 +264,25 @@ def note_access(ctx: RunContext, result: AccessResult) -> None:
     walk, bike = result.times.circuity["walk"], result.times.circuity["bike"]
     lost_walk, lost_bike = result.times.unreachable["walk"], result.times.unreachable["bike"]
     day = stations.attrs.get("giorno_servizio_gtfs", "?")
-    table = f"{FOLDER}/nodi_interscambio.csv"
+    table = f"{FOLDER}/{STATIONS_CSV}"
+    fragments = {
+        label: stations.loc[stations[f"frammento_{label}"].astype(bool), "nome"].tolist()
+        for label in MODES.values()
+    }
+    if any(fragments.values()):
+        it_list = "; ".join(
+            f"{label}: {', '.join(names)}" for label, names in fragments.items() if names
+        )
+        en_list = it_list.replace("piedi:", "walk:").replace("bici:", "bike:")
+        ctx.note(
+            "mobilita",
+            "Nodi il cui nodo stradale più vicino era su un frammento isolato della rete "
+            f"(agganciati invece alla rete principale; distanze in {table}, colonne "
+            f"frammento_* e dist_nodo_*): {it_list}.",
+            "Nodes whose nearest street node lay on an isolated network fragment (joined to "
+            f"the main network instead; distances in {table}, columns frammento_* and "
+            f"dist_nodo_*): {en_list}.",
+        )
     ctx.note(
         "mobilita",
         f"Accesso ai nodi: {len(stations)} nodi (voci ferrovia/metro unite entro "

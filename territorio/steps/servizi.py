@@ -21,8 +21,22 @@ FOLDER = "servizi"
 ACCESS_SOURCES = ("nodi_interscambio", "osm_milano_2015_highways")
 
 
-def _columns(cfg: ServicesConfig, latest: int, speed: float) -> list[Column]:
+def school_bike_prefix(cfg: ServicesConfig) -> str:
+    """Column prefix of bike access to upper-secondary schools, named from the minutes set.
+
+    Examples
+    --------
+    >>> school_bike_prefix(ServicesConfig(school_bike_minutes=12.5))
+    'scuole_sec2_bici12_5'
+    """
+    return f"scuole_sec2_bici{cfg.school_bike_minutes:g}".replace(".", "_")
+
+
+def _columns(
+    cfg: ServicesConfig, latest: int, speed: float, year: int, model: dict[str, str]
+) -> list[Column]:
     minutes = f"{cfg.school_bike_minutes:g}"
+    bike = school_bike_prefix(cfg)
     return [
         Column(
             "scuole_sedi",
@@ -62,27 +76,30 @@ def _columns(cfg: ServicesConfig, latest: int, speed: float) -> list[Column]:
             "sum",
         ),
         Column(
-            "scuole_sec2_bici15_ab",
+            f"{bike}_ab",
             "ab.",
             {
                 "it": f"Residenti entro {minutes} min in bici "
                 f"({speed:g} km/h) da una sede di II grado (rete OSM; stima fuori dall'estratto, "
-                "vedi accesso_metodo)",
-                "en": f"Residents within {minutes} min by bike of an "
-                "upper-secondary site (OSM network; estimate outside the extract)",
+                f"vedi accesso_metodo; residenti: {model['it']})",
+                "en": f"Residents within {minutes} min by bike ({speed:g} km/h) of an "
+                "upper-secondary site (OSM network; estimate outside the extract; residents: "
+                f"{model['en']})",
             },
-            ("scuole_sedi", *ACCESS_SOURCES, "istat_popolazione"),
+            ("scuole_sedi", *ACCESS_SOURCES, "istat_popolazione", "ghsl_popolazione"),
             "sum",
         ),
         Column(
-            "scuole_sec2_bici15_pop_pct",
+            f"{bike}_pop_pct",
             "%",
             {
-                "it": f"Quota di residenti entro {minutes} min in bici da una sede di II grado",
-                "en": f"Share of residents within {minutes} min by bike of an upper-secondary site",
+                "it": f"Quota di residenti entro {minutes} min in bici da una sede di II grado "
+                f"(residenti: {model['it']})",
+                "en": f"Share of residents within {minutes} min by bike of an upper-secondary "
+                f"site (residents: {model['en']})",
             },
-            ("scuole_sedi", *ACCESS_SOURCES, "istat_popolazione"),
-            Ratio("scuole_sec2_bici15_ab", f"popolazione_{latest}", 100.0),
+            ("scuole_sedi", *ACCESS_SOURCES, "istat_popolazione", "ghsl_popolazione"),
+            Ratio(f"{bike}_ab", f"popolazione_{year}", 100.0),
         ),
         Column(
             "ospedali",
@@ -169,13 +186,16 @@ def services_step(ctx: RunContext) -> None:
     bike = proximity.residents_within(
         upper, access, "bike", cfg.school_bike_minutes, acfg.bike_speed_kmh, acfg.max_snap_m, codes
     )
-    table["scuole_sec2_bici15_ab"] = bike["ab"]
-    table["scuole_sec2_bici15_pop_pct"] = bike["pct"]
+    prefix = school_bike_prefix(cfg)
+    table[f"{prefix}_ab"] = bike["ab"]
+    table[f"{prefix}_pop_pct"] = bike["pct"]
     table["ospedali"] = facilities.count_per_comune(hospitals, codes)
     table["farmacie"] = facilities.count_per_comune(pharmacies, codes)
     table["farmacie_per_10k_ab"] = per_residents(table["farmacie"], territory.population())
     table = table.join(facilities.pnrr_counts(pnrr, codes))
-    columns = _columns(cfg, territory.latest_year, acfg.bike_speed_kmh)
+    model = ctx.population()
+    labels = {lang: model.label(lang) for lang in ("it", "en")}
+    columns = _columns(cfg, territory.latest_year, acfg.bike_speed_kmh, model.year, labels)
     ctx.table.add(table[[c.name for c in columns]], columns, source="servizi")
 
     layers = _proximity_tables(ctx, cfg, access, upper, hospitals)
@@ -296,7 +316,9 @@ def _park(ctx: RunContext, cfg: ServicesConfig, points: dict, layers: dict) -> N
         return
     path = ctx.config.resolve(cfg.park_boundary)
     geometry = read_park(path)
-    table = park.park_by_comune(geometry, ctx.territory.comuni, ctx.territory.population(), points)
+    model = ctx.population()
+    grid = model.grid(ctx.config["access"].cell_m)
+    table = park.park_by_comune(geometry, ctx.territory.comuni, model.population, points, grid=grid)
     if cfg.park_consumption_raster:
         land = ctx.config["land"]
         raster = ctx.config.resolve(cfg.park_consumption_raster)
@@ -322,12 +344,12 @@ def _park(ctx: RunContext, cfg: ServicesConfig, points: dict, layers: dict) -> N
             "%",
             "Quota del comune dentro il parco",
             "Share of the comune inside the park",
-            Ratio("parco_area_ha", "superficie_km2", 1.0),
+            Ratio("parco_area_ha", "superficie_poligono_km2", 1.0),
         ),
         "parco_residenti": (
             "ab.",
-            "Residenti dentro il parco (uniformi nel comune)",
-            "Residents inside the park (uniform in the comune)",
+            f"Residenti dentro il parco ({model.label('it')})",
+            f"Residents inside the park ({model.label('en')})",
             "sum",
         ),
         "parco_suolo_consumato_dentro_ha": (
@@ -365,7 +387,10 @@ def _park(ctx: RunContext, cfg: ServicesConfig, points: dict, layers: dict) -> N
 def _register_maps(ctx: RunContext, layers: dict) -> None:
     lang = ctx.config.lang
     ctx.maps.choropleth(
-        "servizi", Choropleth("scuole_sec2_bici15_pop_pct", "quantiles", palette="YlGnBu")
+        "servizi",
+        Choropleth(
+            f"{school_bike_prefix(ctx.config['services'])}_pop_pct", "quantiles", palette="YlGnBu"
+        ),
     )
     ctx.maps.choropleth("servizi", Choropleth("farmacie_per_10k_ab", "quantiles", palette="RdPu"))
     ctx.maps.choropleth(

@@ -8,8 +8,8 @@ from contextlib import ExitStack
 import pandas as pd
 
 from territorio.codes import KEY, check_known
-from territorio.indicators import Column, Ratio
-from territorio.land import monitoring, thresholds
+from territorio.indicators import Column, Formula, Ratio
+from territorio.land import monitoring, satellite, sdg, thresholds
 from territorio.land.charts import series_svg
 from territorio.land.config import LandConfig
 from territorio.mapspec import Choropleth
@@ -204,7 +204,7 @@ def _stock_from_rasters(
         result = zonal_consumed(rasters, zones, labels=cfg.raster_years, rule=rule)
     stock = result.rename(columns={"label": "year"})[[KEY, "year", "consumed_ha"]]
     stock["source"] = "raster"
-    area_ha = ctx.territory.comuni.set_index(KEY)["superficie_km2"] * 100.0
+    area_ha = ctx.territory.comuni.set_index(KEY)["superficie_poligono_km2"] * 100.0
     return stock, area_ha, result
 
 
@@ -254,6 +254,9 @@ def land_step(ctx: RunContext) -> None:
             )
     docs = [column_doc(c, cfg.source, sources, latest) for c in indicators.columns]
     ctx.table.add(indicators, docs, source="suolo")
+    _sdg(ctx, cfg, stock, population, sources)
+    if cfg.satellite:
+        _satellite(ctx)
 
     series = monitoring.stock_series(stock, area_ha, population)
     ctx.outputs.write_csv(f"{FOLDER}/serie_comuni.csv", series)
@@ -301,6 +304,233 @@ def land_step(ctx: RunContext) -> None:
             "rebuilt backwards from net flows. It is a monitoring proxy (satellite "
             "artificial cover), not the legal base of the PTM thresholds.",
         )
+
+
+SATELLITE_LAYERS = {
+    "built_2020": "ghsl_edificato_2020",
+    "built_change": "ghsl_edificato_variazione_2010_2020",
+    "artificial_share": "worldcover_artificiale_2021",
+    "green_share": "worldcover_verde_2021",
+}
+
+
+def _satellite(ctx: RunContext) -> None:
+    """Satellite proxies per comune from the four 100 m rasters of the catalogue."""
+    with ExitStack() as stack:
+        rasters = {
+            name: stack.enter_context(ctx.catalog.read(layer_id))
+            for name, layer_id in SATELLITE_LAYERS.items()
+        }
+        table = satellite.satellite_indicators(ctx.territory.comuni[[KEY, "geometry"]], **rasters)
+    ids = tuple(SATELLITE_LAYERS.values())
+    ctx.table.add(table, satellite_docs(ids), source="suolo (satellite)")
+    ctx.maps.choropleth(
+        "suolo", Choropleth("edificato_ghsl_2020_pct", "quantiles", palette="Greys", year="2020")
+    )
+    low = table.index[table["satellite_copertura_pct"] < 99.0].tolist()
+    ctx.note(
+        "suolo",
+        "Proxy satellitari (GHS-BUILT-S 2020, ESA WorldCover 2021, celle di 100 m da "
+        "un'aggregazione di terzi senza licenza dichiarata): affiancano i dati ufficiali ISPRA, "
+        "non li sostituiscono. "
+        + (f"Copertura dei dati < 99 % in {len(low)} comuni." if low else ""),
+        "Satellite proxies (GHS-BUILT-S 2020, ESA WorldCover 2021, 100 m cells from a "
+        "third-party aggregation without a stated licence): next to ISPRA's official figures, "
+        "not in their place. " + (f"Data coverage < 99 % in {len(low)} comuni." if low else ""),
+    )
+
+
+def satellite_docs(ids: tuple[str, ...]) -> list[Column]:
+    """Documentation of :data:`territorio.land.satellite.SATELLITE_COLUMNS`."""
+    built, change, artificial, green = ids
+    proxy = (
+        "proxy satellitare, non il consumo di suolo ufficiale ISPRA",
+        "satellite proxy, not ISPRA's official land consumption",
+    )
+    specs = {
+        "satellite_area_valida_ha": (
+            "ha",
+            "Area del comune con dati satellitari (celle di 100 m con centro nel comune)",
+            "Area of the comune with satellite data (100 m cells centred in it)",
+            (built,),
+            "sum",
+        ),
+        "satellite_copertura_pct": (
+            "%",
+            "Quota dell'area del poligono coperta da dati satellitari",
+            "Share of the polygon area covered by satellite data",
+            (built,),
+            Ratio("satellite_area_valida_ha", "superficie_poligono_km2", 1.0),
+        ),
+        "edificato_ghsl_2020_ha": (
+            "ha",
+            f"Superficie edificata 2020, GHS-BUILT-S ({proxy[0]})",
+            f"Built-up surface 2020, GHS-BUILT-S ({proxy[1]})",
+            (built,),
+            "sum",
+        ),
+        "edificato_ghsl_2020_pct": (
+            "%",
+            f"Quota edificata 2020 dell'area con dati, GHS-BUILT-S ({proxy[0]}; confrontare con "
+            "suolo_consumato_2024_pct)",
+            f"Built-up share 2020 of the area with data, GHS-BUILT-S ({proxy[1]}; compare with "
+            "suolo_consumato_2024_pct)",
+            (built,),
+            Ratio("edificato_ghsl_2020_ha", "satellite_area_valida_ha", 100.0),
+        ),
+        "edificato_ghsl_2010_ha": (
+            "ha",
+            f"Superficie edificata 2010 = 2020 − guadagno 2010-2020, GHS-BUILT-S ({proxy[0]})",
+            f"Built-up surface 2010 = 2020 − gain 2010-2020, GHS-BUILT-S ({proxy[1]})",
+            (built, change),
+            "sum",
+        ),
+        "edificato_ghsl_variazione_2010_2020_ha": (
+            "ha",
+            f"Superficie edificata guadagnata 2010-2020, GHS-BUILT-S ({proxy[0]}; solo aumenti)",
+            f"Built-up surface gained 2010-2020, GHS-BUILT-S ({proxy[1]}; gains only)",
+            (change,),
+            "sum",
+        ),
+        "edificato_ghsl_variazione_2010_2020_pct": (
+            "%",
+            f"Aumento dell'edificato 2010-2020 rispetto al 2010, GHS-BUILT-S ({proxy[0]})",
+            f"Growth of built-up 2010-2020 over 2010, GHS-BUILT-S ({proxy[1]})",
+            (built, change),
+            Ratio("edificato_ghsl_variazione_2010_2020_ha", "edificato_ghsl_2010_ha", 100.0),
+        ),
+        "artificiale_worldcover_2021_ha": (
+            "ha",
+            f"Superficie nella classe edificato di ESA WorldCover 2021 ({proxy[0]})",
+            f"Area in the ESA WorldCover 2021 built-up class ({proxy[1]})",
+            (artificial,),
+            "sum",
+        ),
+        "artificiale_worldcover_2021_pct": (
+            "%",
+            f"Quota dell'area con dati nella classe edificato di WorldCover 2021 ({proxy[0]})",
+            f"Share of the area with data in the WorldCover 2021 built-up class ({proxy[1]})",
+            (artificial,),
+            Ratio("artificiale_worldcover_2021_ha", "satellite_area_valida_ha", 100.0),
+        ),
+        "verde_aperto_worldcover_2021_ha": (
+            "ha",
+            f"Superficie verde o aperta di ESA WorldCover 2021 ({proxy[0]})",
+            f"Green or open area, ESA WorldCover 2021 ({proxy[1]})",
+            (green,),
+            "sum",
+        ),
+        "verde_aperto_worldcover_2021_pct": (
+            "%",
+            f"Quota verde o aperta dell'area con dati, WorldCover 2021 ({proxy[0]})",
+            f"Green or open share of the area with data, WorldCover 2021 ({proxy[1]})",
+            (green,),
+            Ratio("verde_aperto_worldcover_2021_ha", "satellite_area_valida_ha", 100.0),
+        ),
+    }
+    return [
+        Column(name, unit, {"it": it, "en": en}, sources, rule)
+        for name, (unit, it, en, sources, rule) in specs.items()
+    ]
+
+
+def _sdg(
+    ctx: RunContext,
+    cfg: LandConfig,
+    stock: pd.DataFrame,
+    population: pd.DataFrame,
+    sources: tuple[str, ...],
+) -> None:
+    """SDG 11.3.1 per comune for each configured period (groups: the formula on sums)."""
+    wide = monitoring.stock_wide(stock)
+    for start, end in cfg.sdg_periods:
+        lacking = [y for y in (start, end) if y not in wide.columns] + [
+            y for y in (start, end) if f"popolazione_{y}" not in population.columns
+        ]
+        if lacking:
+            ctx.note(
+                "suolo",
+                f"SDG 11.3.1 {start}-{end} non calcolato: mancano stock ISPRA o popolazione "
+                f"ISTAT per {sorted(set(lacking))}.",
+                f"SDG 11.3.1 {start}-{end} not computed: no ISPRA stock or ISTAT population "
+                f"for {sorted(set(lacking))}.",
+            )
+            continue
+        values = sdg.sdg_11_3_1(wide, population, start, end)
+        inputs = {}
+        for year in (start, end):
+            name = f"suolo_consumato_{year}_ha"
+            if name not in ctx.table.columns:
+                inputs[name] = wide[year]
+        extra = pd.DataFrame(inputs, index=wide.index)
+        extra_docs = [column_doc(c, cfg.source, sources) for c in extra.columns]
+        for year in (start, end):
+            name = f"popolazione_{year}"
+            if name not in ctx.table.columns and name not in extra.columns:
+                # the group formula sums it: it must be in the table even if not configured
+                extra[name] = population[name].reindex(extra.index)
+                extra_docs.append(
+                    Column(
+                        name,
+                        "ab.",
+                        {
+                            "it": f"Popolazione residente al 1° gennaio {year} (ISTAT)",
+                            "en": f"Resident population on 1 January {year} (ISTAT)",
+                        },
+                        ("istat_popolazione",),
+                        "sum",
+                    )
+                )
+        lcr, pgr, ratio = sdg.sdg_columns(start, end)
+        needed = (
+            f"suolo_consumato_{start}_ha",
+            f"suolo_consumato_{end}_ha",
+            f"popolazione_{start}",
+            f"popolazione_{end}",
+        )
+        rates = sdg.lcrpgr_from_sums(start, end)
+        docs = [
+            Column(
+                lcr,
+                "%/anno",
+                {
+                    "it": f"SDG 11.3.1: tasso annuo di consumo di suolo {start}-{end}, "
+                    "LCR = ln(Urb_t2/Urb_t1)/y × 100 (stock ISPRA)",
+                    "en": f"SDG 11.3.1: yearly land-consumption rate {start}-{end}, "
+                    "LCR = ln(Urb_t2/Urb_t1)/y × 100 (ISPRA stock)",
+                },
+                sources,
+                Formula(needed, rates[0], sdg.FORMULA),
+            ),
+            Column(
+                pgr,
+                "%/anno",
+                {
+                    "it": f"SDG 11.3.1: tasso annuo di crescita della popolazione {start}-{end}, "
+                    "PGR = ln(Pop_t2/Pop_t1)/y × 100 (ISTAT, 1° gennaio)",
+                    "en": f"SDG 11.3.1: yearly population-growth rate {start}-{end}, "
+                    "PGR = ln(Pop_t2/Pop_t1)/y × 100 (ISTAT, 1 January)",
+                },
+                ("istat_popolazione",),
+                Formula(needed, rates[1], sdg.FORMULA),
+            ),
+            Column(
+                ratio,
+                "",
+                {
+                    "it": f"SDG 11.3.1 {start}-{end}: rapporto LCR/PGR (UN-Habitat); > 1 il suolo "
+                    "si consuma più in fretta di quanto cresca la popolazione; negativo se la "
+                    "popolazione cala; vuoto se non cambia",
+                    "en": f"SDG 11.3.1 {start}-{end}: LCR/PGR ratio (UN-Habitat); > 1 land is "
+                    "consumed faster than population grows; negative when population falls; "
+                    "empty when it does not change",
+                },
+                (*sources, "istat_popolazione"),
+                Formula(needed, rates[2], sdg.FORMULA),
+            ),
+        ]
+        ctx.table.add(extra.join(values), [*extra_docs, *docs], source="suolo (SDG 11.3.1)")
+    ctx.note("suolo", sdg.FORMULA["it"] + ".", sdg.FORMULA["en"] + ".")
 
 
 def _write_charts(ctx: RunContext, series: pd.DataFrame, published_from: int | None) -> None:

@@ -8,7 +8,7 @@ from territorio.indicators import Column, Ratio
 from territorio.mapspec import Choropleth
 from territorio.pipeline import RunContext, Theme
 from territorio.rates import population_density
-from territorio.territory import NOT_ASSIGNED
+from territorio.territory import AREA_POLYGON, AREA_REFERENCE
 
 
 def territory_step(ctx: RunContext) -> None:
@@ -34,11 +34,40 @@ def territory_step(ctx: RunContext) -> None:
             "superficie_km2",
             "km²",
             {
-                "it": "Superficie calcolata dal confine ISTAT generalizzato in EPSG:32632",
-                "en": "Area computed from the generalised ISTAT boundary in EPSG:32632",
+                "it": "Superficie di riferimento: superficie ISPRA del comune (dai confini ISTAT "
+                "non generalizzati; ettari consumati / quota % pubblicata), denominatore di ogni "
+                "densità; dove manca, l'area del poligono (vedi superficie_fonte)",
+                "en": "Reference surface: ISPRA's comune surface (from ISTAT's detailed "
+                "boundaries; consumed hectares / published share), the denominator of every "
+                "density; where absent, the polygon area (see superficie_fonte)",
+            },
+            ("ispra_suolo_wide", "cmm_comuni"),
+            "sum",
+        ),
+        Column(
+            "superficie_poligono_km2",
+            "km²",
+            {
+                "it": "Area del poligono ISTAT generalizzato in EPSG:32632 (fino al 19 % sotto la "
+                "superficie ufficiale nei comuni piccoli): denominatore delle sole quote "
+                "geometriche (area coperta, parco)",
+                "en": "Area of the generalised ISTAT polygon in EPSG:32632 (up to 19 % below the "
+                "official surface for small comuni): denominator of geometric shares only "
+                "(covered area, park)",
             },
             ("cmm_comuni",),
             "sum",
+        ),
+        Column(
+            "superficie_fonte",
+            "",
+            {
+                "it": f"Fonte di superficie_km2: '{AREA_REFERENCE}' (superficie di riferimento) o "
+                f"'{AREA_POLYGON}' (area del poligono, dove ISPRA manca)",
+                "en": f"Source of superficie_km2: '{AREA_REFERENCE}' (reference surface) or "
+                f"'{AREA_POLYGON}' (polygon area, where ISPRA is missing)",
+            },
+            ("ispra_suolo_wide", "cmm_comuni"),
         ),
     ]
     for year in wanted:
@@ -71,8 +100,8 @@ def territory_step(ctx: RunContext) -> None:
             "zona_omogenea",
             "",
             {
-                "it": f"Zona omogenea della CMM; '{NOT_ASSIGNED}' dove la fonte non la indica",
-                "en": f"CMM homogeneous zone; '{NOT_ASSIGNED}' where the source gives none",
+                "it": "Zona omogenea della CMM (vuota se la fonte non la indica)",
+                "en": "CMM homogeneous zone (empty where the source gives none)",
             },
             ("zone_omogenee",),
         ),
@@ -85,10 +114,12 @@ def territory_step(ctx: RunContext) -> None:
             density,
             "ab./km²",
             {
-                "it": f"Densità: residenti al 1/1/{latest} per km² di superficie",
-                "en": f"Density: residents on 1/1/{latest} per km² of area",
+                "it": f"Densità: residenti al 1/1/{latest} per km² di superficie di "
+                "riferimento (superficie_km2)",
+                "en": f"Density: residents on 1/1/{latest} per km² of reference surface "
+                "(superficie_km2)",
             },
-            ("istat_popolazione", "cmm_comuni"),
+            ("istat_popolazione", "ispra_suolo_wide"),
             Ratio(f"popolazione_{latest}", "superficie_km2"),
         ),
     )
@@ -103,14 +134,26 @@ def territory_step(ctx: RunContext) -> None:
     )
     ctx.maps.choropleth("territorio", Choropleth("zona_omogenea", "categories", palette="Set2"))
     ctx.maps.choropleth("territorio", Choropleth("parco_sud", "categories", palette="Greens"))
-    unassigned = int((comuni["zona_omogenea"] == NOT_ASSIGNED).sum())
+    unassigned = int(comuni["zona_omogenea"].isna().sum())
     if unassigned:
+        zones = sorted(comuni["zona_omogenea"].dropna().unique())
         ctx.note(
             "territorio",
             f"Zona omogenea non assegnata per {unassigned} comuni su {len(comuni)}: l'elenco "
-            "ufficiale delle zone non è nel mirror (solo Adda Martesana, Nord Milano e Milano).",
+            f"ufficiale non è nel mirror (zone note: {', '.join(zones)}). I comuni senza zona non "
+            "formano un gruppo e non hanno confronto di zona.",
             f"Homogeneous zone not assigned for {unassigned} of {len(comuni)} comuni: the "
-            "official list is not in the mirror (only Adda Martesana, Nord Milano and Milano).",
+            f"official list is not in the mirror (zones known: {', '.join(zones)}). Comuni "
+            "without a zone form no group and get no zone comparison.",
+        )
+    polygon = comuni.loc[comuni["superficie_fonte"] == AREA_POLYGON, "comune"].tolist()
+    if polygon:
+        ctx.note(
+            "territorio",
+            f"Superficie di riferimento ISPRA mancante per {len(polygon)} comuni "
+            f"({', '.join(polygon[:8])}): densità sull'area del poligono generalizzato.",
+            f"ISPRA reference surface missing for {len(polygon)} comuni "
+            f"({', '.join(polygon[:8])}): densities use the generalised polygon area.",
         )
     ctx.note(
         "territorio",

@@ -60,6 +60,7 @@ T = {
     "classes": {"it": "classi", "en": "classes"},
     "indicator": {"it": "Indicatore", "en": "Indicator"},
     "zone": {"it": "Zona omogenea", "en": "Homogeneous zone"},
+    "no_zone": {"it": "zona non disponibile", "en": "zone not available"},
     "cmm": {"it": "CMM", "en": "CMM"},
     "themes": {"it": "Mappe tematiche", "en": "Thematic maps"},
     "chart": {"it": "Suolo consumato 2006-2024", "en": "Consumed soil 2006-2024"},
@@ -512,7 +513,8 @@ def atlas_page(data: MapData, code: str, lib: str = "../lib") -> folium.Map:
 def _atlas_panel(data: MapData, code: str, row: pd.Series, sources: list[str]) -> str:
     lang = data.lang
     zone = row["zona_omogenea"]
-    zone_key = f"zona:{zone}"
+    has_zone = isinstance(zone, str) and bool(zone)
+    zone_key = f"zona:{zone}" if has_zone else None
     lines = []
     for name, doc in data.columns.items():
         if name == "comune" or name not in data.table.columns:
@@ -520,7 +522,7 @@ def _atlas_panel(data: MapData, code: str, row: pd.Series, sources: list[str]) -
         value = _plain(data.table.at[code, name])
         zone_value = cmm_value = None
         if doc.aggregate != "none" and name in data.groups.columns:
-            if zone_key in data.groups.index:
+            if zone_key is not None and zone_key in data.groups.index:
                 zone_value = _plain(data.groups.at[zone_key, name])
             cmm_value = _plain(data.groups.at["cmm", name])
         comparable = isinstance(doc.aggregate, Ratio)
@@ -539,7 +541,7 @@ def _atlas_panel(data: MapData, code: str, row: pd.Series, sources: list[str]) -
 <div id="panel" style="{SIDE_CSS}right:0;width:40%;border-left:1px solid #ccc">
  <p><a href="../index.html">{t("index", lang)}</a></p>
  <h2 style="font-size:18px;margin:0">{esc(row["comune"])} <small>({esc(code)})</small></h2>
- <p>{t("zone", lang)}: {esc(zone)}</p>
+ <p>{t("zone", lang)}: {esc(zone) if has_zone else t("no_zone", lang)}</p>
  {chart_html}
  <table style="border-collapse:collapse;width:100%">
   <tr><th style="text-align:left">{t("indicator", lang)}</th><th></th>
