@@ -14,7 +14,7 @@ from rich.table import Table
 
 from territorio.catalog import Catalog
 from territorio.config import default_config_toml, load_config
-from territorio.errors import CountMismatchWarning, TerritorioError
+from territorio.errors import ChecksumMismatchWarning, CountMismatchWarning, TerritorioError
 
 app = typer.Typer(
     help="territorio: layers, indicators, maps and QGIS outputs for the Città metropolitana di "
@@ -586,7 +586,8 @@ def config_cmd() -> None:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    label = "attenzione" if issubclass(category, CountMismatchWarning) else category.__name__
+    known = (CountMismatchWarning, ChecksumMismatchWarning)
+    label = "attenzione" if issubclass(category, known) else category.__name__
     err.print(f"[yellow]{label}[/yellow]: {escape(str(message))}", highlight=False)
 
 

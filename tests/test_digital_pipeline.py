@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from pyproj import Transformer
 from typer.testing import CliRunner
 
@@ -123,3 +124,28 @@ def test_cli_digital_siting(synthetic, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     curve = pd.read_csv(tmp_path / "siting_curva.csv")
     assert curve["popolazione_coperta"].is_monotonic_increasing
+
+
+def test_cli_coverage_with_a_user_population_grid(synthetic, tmp_path, monkeypatch):
+    mirror, layers = synthetic
+    monkeypatch.setenv("TERRITORIO_LAYERS", str(layers))
+    monkeypatch.setenv("TERRITORIO_DATA", str(mirror))
+    grid = tmp_path / "abitanti.gpkg"
+    cells = syn.ghsl_frame()
+    # everybody of Epsilon (015005) lives in its north-west quarter, the others nowhere
+    cells["pop_ghsl"] = 0.0
+    cells.loc[(cells["pro_com_t"] == "015005").to_numpy().nonzero()[0][0], "pop_ghsl"] = 1.0
+    cells.to_file(grid)
+    out = tmp_path / "out"
+    args = ["digital", "coverage", "--sites", str(register_file(tmp_path)), "--radius", "300"]
+    result = CliRunner().invoke(app, [*args, "--population-grid", str(grid), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "copertura_5g_comuni.csv", dtype={"pro_com_t": str})
+    row = table.set_index("pro_com_t").loc["015005"]
+    assert "abitanti.gpkg" in row["ponderazione_popolazione"]
+    # a 300 m disc at the centre covers a quarter-disc of the north-west quarter only
+    x0, y0 = syn.ORIGIN_X + 1000, syn.ORIGIN_Y + 1000
+    quarter = shapely.box(x0, y0 + 500, x0 + 500, y0 + 1000)
+    disc = shapely.Point(x0 + 500, y0 + 500).buffer(300, quad_segs=256)
+    share = shapely.area(quarter & disc) / shapely.area(quarter)
+    assert row["popolazione_coperta_pct"] == pytest.approx(100 * share, abs=1.5)
