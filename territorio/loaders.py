@@ -369,6 +369,7 @@ def load_population_model(
         if not path.is_absolute() and base is not None:
             path = (base / path).resolve()
         density = read_population_density(path, column=cfg.column, band=cfg.band)
+        source = path.name
     else:
         manifest = catalog.manifest(GHSL_POPULATION)
         frame = catalog.read(GHSL_POPULATION)
@@ -379,4 +380,5 @@ def load_population_model(
         density = polygon_density(
             frame, manifest.columns[0], label, source=str(catalog.path(GHSL_POPULATION))
         )
-    return PopulationModel(territory.comuni, residents, year, density)
+        source = GHSL_POPULATION
+    return PopulationModel(territory.comuni, residents, year, density, source)

@@ -316,6 +316,8 @@ class PopulationModel:
         The ISTAT year.
     density
         Where people live inside a comune; None = evenly.
+    source
+        The layer id or file of the density, for the sources of every column that uses it.
 
     Examples
     --------
@@ -332,11 +334,13 @@ class PopulationModel:
         population: pd.Series,
         year: int,
         density: Density | None = None,
+        source: str = "",
     ) -> None:
         self.comuni = comuni
         self.population = population
         self.year = year
         self.density = density
+        self.source = source
         self._grids: dict[float, PopulationGrid] = {}
 
     def grid(self, cell_m: float) -> PopulationGrid:
@@ -347,6 +351,11 @@ class PopulationModel:
                 self.comuni, self.population, key, self.density
             )
         return self._grids[key]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Sources of a resident count: ISTAT and, if any, the density layer or file."""
+        return ("istat_popolazione", self.source) if self.source else ("istat_popolazione",)
 
     def label(self, lang: str = "it") -> str:
         """What placed the residents, with the ISTAT year, for notes and dictionaries."""

@@ -151,7 +151,7 @@ def test_access_shares_are_population_shares_on_the_mirror_run(catalog, tmp_path
     assert (residents - area).abs().max() > 5  # uneven residents: not the area share
     dictionary = (tmp_path / "indicatori_comuni.md").read_text(encoding="utf-8")
     line = next(x for x in dictionary.splitlines() if "`accesso_10min_piedi_pct`" in x)
-    assert "GHSL" in line  # every population share names its model
+    assert "GHSL" in line and "`ghsl_popolazione`" in line  # names its model and source
 
 
 def test_uniform_model_is_explicit(catalog, tmp_path):

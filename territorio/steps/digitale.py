@@ -166,6 +166,7 @@ def _coverage_columns(
     sources: tuple[str, ...],
     year: int,
     model: dict[str, str],
+    population_sources: tuple[str, ...] = ("istat_popolazione",),
 ) -> list[Column]:
     return [
         Column(
@@ -205,7 +206,7 @@ def _coverage_columns(
                 "it": f"Residenti coperti ({label['it']})",
                 "en": f"Residents covered ({label['en']})",
             },
-            (*sources, "istat_popolazione"),
+            (*sources, *population_sources),
             "sum",
         ),
         Column(
@@ -215,7 +216,7 @@ def _coverage_columns(
                 "it": f"Quota di residenti coperti ({label['it']}; residenti: {model['it']})",
                 "en": f"Share of residents covered ({label['en']}; residents: {model['en']})",
             },
-            (*sources, "istat_popolazione"),
+            (*sources, *population_sources),
             Ratio(f"{prefix}_popolazione", f"popolazione_{year}", 100.0),
         ),
     ]
@@ -473,7 +474,7 @@ def _add_coverage(
     )
     model = ctx.population()
     labels = {lang: model.label(lang) for lang in ("it", "en")}
-    columns = _coverage_columns(prefix, label, sources, model.year, labels)
+    columns = _coverage_columns(prefix, label, sources, model.year, labels, model.sources)
     ctx.table.add(values, columns, source=f"digitale ({prefix})")
     out = table.reset_index()[[KEY, *analysis.COVERAGE_COLUMNS]]
     out["comune"] = ctx.territory.comuni.set_index(KEY)["comune"].reindex(out[KEY]).to_numpy()

@@ -39,7 +39,11 @@ SOURCES = (
 
 
 def access_columns(
-    result: AccessResult, cfg: AccessConfig, year: int, model: dict[str, str]
+    result: AccessResult,
+    cfg: AccessConfig,
+    year: int,
+    model: dict[str, str],
+    population_sources: tuple[str, ...] = ("istat_popolazione",),
 ) -> list[Column]:
     """Documentation of the access columns (``model``: how residents were placed)."""
     speeds = {"piedi": cfg.walk_speed_kmh, "bici": cfg.bike_speed_kmh}
@@ -67,7 +71,7 @@ def access_columns(
                         "en": f"Residents within {limit} min {en} ({speeds[label]:g} km/h) of an "
                         f"interchange node; residents: {model['en']}; {method_en}",
                     },
-                    (*SOURCES, "istat_popolazione"),
+                    (*SOURCES, *population_sources),
                     "sum",
                 ),
                 Column(
@@ -79,7 +83,7 @@ def access_columns(
                         "en": f"Share of residents within {limit} min {en} of a node "
                         f"(residents: {model['en']})",
                     },
-                    (*SOURCES, "istat_popolazione"),
+                    (*SOURCES, *population_sources),
                     Ratio(f"{base}_ab", f"popolazione_{year}", 100.0),
                 ),
                 Column(
@@ -178,9 +182,8 @@ def access_step(ctx: RunContext) -> None:
     cfg: AccessConfig = ctx.config["access"]
     result = ctx.results.need(ACCESS, AccessResult, ctx)
     model = ctx.population()
-    columns = access_columns(
-        result, cfg, model.year, {lang: model.label(lang) for lang in ("it", "en")}
-    )
+    labels = {lang: model.label(lang) for lang in ("it", "en")}
+    columns = access_columns(result, cfg, model.year, labels, model.sources)
     ctx.table.add(result.indicators[[c.name for c in columns]], columns, source="mobilita")
     codes = ctx.territory.comuni["pro_com_t"].to_numpy()
     attribution = "; ".join(ctx.catalog.attributions(ctx.config.lang, list(SOURCES)))

@@ -33,7 +33,12 @@ def school_bike_prefix(cfg: ServicesConfig) -> str:
 
 
 def _columns(
-    cfg: ServicesConfig, latest: int, speed: float, year: int, model: dict[str, str]
+    cfg: ServicesConfig,
+    latest: int,
+    speed: float,
+    year: int,
+    model: dict[str, str],
+    population_sources: tuple[str, ...] = ("istat_popolazione",),
 ) -> list[Column]:
     minutes = f"{cfg.school_bike_minutes:g}"
     bike = school_bike_prefix(cfg)
@@ -86,7 +91,7 @@ def _columns(
                 "upper-secondary site (OSM network; estimate outside the extract; residents: "
                 f"{model['en']})",
             },
-            ("scuole_sedi", *ACCESS_SOURCES, "istat_popolazione", "ghsl_popolazione"),
+            ("scuole_sedi", *ACCESS_SOURCES, *population_sources),
             "sum",
         ),
         Column(
@@ -98,7 +103,7 @@ def _columns(
                 "en": f"Share of residents within {minutes} min by bike of an upper-secondary "
                 f"site (residents: {model['en']})",
             },
-            ("scuole_sedi", *ACCESS_SOURCES, "istat_popolazione", "ghsl_popolazione"),
+            ("scuole_sedi", *ACCESS_SOURCES, *population_sources),
             Ratio(f"{bike}_ab", f"popolazione_{year}", 100.0),
         ),
         Column(
@@ -195,7 +200,9 @@ def services_step(ctx: RunContext) -> None:
     table = table.join(facilities.pnrr_counts(pnrr, codes))
     model = ctx.population()
     labels = {lang: model.label(lang) for lang in ("it", "en")}
-    columns = _columns(cfg, territory.latest_year, acfg.bike_speed_kmh, model.year, labels)
+    columns = _columns(
+        cfg, territory.latest_year, acfg.bike_speed_kmh, model.year, labels, model.sources
+    )
     ctx.table.add(table[[c.name for c in columns]], columns, source="servizi")
 
     layers = _proximity_tables(ctx, cfg, access, upper, hospitals)
