@@ -18,12 +18,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
+import shapely
 from rasterio.features import rasterize
 from rasterio.transform import from_origin
 from rasterio.warp import Resampling, reproject
 
 from territorio.codes import KEY
-from territorio.errors import TerritorioError
+from territorio.errors import InvalidValueError, MissingColumnError, TerritorioError
+from territorio.zonal import ArrayRaster
 
 UNIFORM_LABEL = {
     "it": "residenti ISTAT uniformi nel comune",
@@ -69,7 +71,7 @@ class PopulationGrid:
     model: dict[str, str] = field(default_factory=lambda: dict(UNIFORM_LABEL))
     uniform_zones: tuple[int, ...] = ()
 
-    def residents_raster(self):
+    def residents_raster(self) -> ArrayRaster:
         """The residents as an in-memory raster on the grid (for :func:`territorio.zonal_sum`).
 
         Examples
@@ -81,8 +83,6 @@ class PopulationGrid:
         >>> float(raster.data.sum()) == float(grid.residents.sum())
         True
         """
-        from territorio.zonal import ArrayRaster
-
         if self.transform is None or self.shape is None:
             raise TerritorioError("this population grid has no raster grid (rows, cols)")
         data = np.zeros(self.shape)
@@ -133,7 +133,7 @@ class PolygonDensity:
     def on_grid(self, transform: rasterio.Affine, shape: tuple[int, int]) -> np.ndarray:
         """People per m² of the polygon containing each cell centre."""
         geoms = np.asarray(gpd.GeoSeries(self.polygons).values)
-        area = np.asarray(gpd.GeoSeries(geoms).area, dtype=float)
+        area = shapely.area(geoms)
         values = np.asarray(self.population, dtype=float)
         keep = (area > 0) & np.isfinite(values) & (values > 0)
         if not keep.any():
@@ -362,8 +362,14 @@ class PopulationModel:
         text = model_label(self.density)
         return f"{text.get(lang, text['it'])} (1/1/{self.year})"
 
-    def uniform_codes(self, cell_m: float = 100.0) -> list[str]:
-        """Comuni whose residents are spread evenly because the grid has nobody there."""
+    def uniform_codes(self, cell_m: float | None = None) -> list[str]:
+        """Comuni spread evenly because the grid has nobody there.
+
+        On the ``cell_m`` grid; by default a grid already built, else the 50 m one that access
+        and 5G use by default (so no extra grid is built for this question).
+        """
+        if cell_m is None:
+            cell_m = next(iter(self._grids), 50.0)
         grid = self.grid(cell_m)
         codes = self.comuni[KEY].to_numpy()
         return [str(codes[i]) for i in grid.uniform_zones]
@@ -390,8 +396,6 @@ def polygon_density(
     Traceback (most recent call last):
     territorio.errors.InvalidValueError: hex.gpkg: row 2, column 'pop': ... population count ≥ 0
     """
-    from territorio.errors import InvalidValueError, MissingColumnError
-
     if column not in frame.columns:
         raise MissingColumnError(source, [column], [c for c in frame.columns if c != "geometry"])
     values = pd.to_numeric(frame[column], errors="coerce")

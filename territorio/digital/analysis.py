@@ -135,13 +135,11 @@ def coverage_5g(
         residents = population.to_numpy(dtype=float)
         table["popolazione_coperta"] = residents * share
         table["popolazione_coperta_pct"] = 100.0 * share
-        name = getattr(population_raster, "name", "") or "raster"
-        weighting = (
-            population_grid.model["it"]
-            if population_grid is not None
-            else f"raster di popolazione {PurePath(str(name)).name} (quota coperta × "
-            "popolazione ISTAT)"
-        )
+        if population_grid is not None:
+            weighting = population_grid.model["it"]
+        else:
+            name = PurePath(str(getattr(population_raster, "name", "") or "raster")).name
+            weighting = f"raster di popolazione {name} (quota coperta × popolazione ISTAT)"
     return CoverageResult(table, coverage, coverage_layer(coverage, comuni, table), weighting)
 
 
