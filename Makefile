@@ -20,8 +20,9 @@ STAMP_BENCH := $(ENV_DIR)/.territorio-bench.stamp
 
 .PHONY: demo test install install-test system-test-deps lint bench clean
 
-# Programs the tests drive for real: headless Chromium (maps) and QGIS (QGIS outputs).
-SYSTEM_TEST_PACKAGES := chromium chromium-driver python3-qgis qgis-providers
+# Programs the tests drive for real: headless Chromium (maps), QGIS (QGIS outputs) and
+# poppler (the atlas PDFs QGIS exports).
+SYSTEM_TEST_PACKAGES := chromium chromium-driver python3-qgis qgis-providers poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(PY):

@@ -506,17 +506,46 @@ def qgis(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace files already in the directory.")
     ] = False,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf",
+            help="Also export the atlas 'Scheda comunale' to PDF (one per comune and one "
+            "merged, in atlante_pdf/) through QGIS; needs QGIS's Python (python3-qgis).",
+        ),
+    ] = False,
+    comuni: Annotated[
+        str,
+        typer.Option(
+            "--comuni", help="With --pdf: ISTAT codes of the pages to export, comma-separated."
+        ),
+    ] = "",
     config: ConfigOption = None,
     data: DataOption = None,
+    lang: LangOption = None,
 ) -> None:
-    """territorio.gpkg (styled, with sources) and territorio.qgz, with every theme's layers."""
-    from territorio.runner import run_pipeline
+    """territorio.gpkg, territorio.qgz and the SLD styles (nothing else).
 
-    cfg = _prepare_config(config, data, None)
+    Computes every theme, then writes only the QGIS product: the styled GeoPackage, the
+    project (map themes, relations, print layout and atlas), sld/ for GeoServer/MapStore and
+    the travel-time GeoTIFF the project shows; with --pdf also the atlas PDFs.
+    """
+    from territorio.runner import run_pipeline
+    from territorio.steps.qgis import qgis_files
+
+    cfg = _prepare_config(config, data, lang)
     cfg["run"].steps = []  # every step: the project holds every theme
+    if pdf:
+        cfg["qgis"].pdf = True
+    if comuni:
+        cfg["qgis"].pdf_comuni = [c.strip() for c in comuni.split(",") if c.strip()]
     with err.status("territorio qgis") as status:
         result = run_pipeline(
-            cfg, out=out_dir, overwrite=overwrite, progress=lambda m: status.update(escape(m))
+            cfg,
+            out=out_dir,
+            overwrite=overwrite,
+            progress=lambda m: status.update(escape(m)),
+            keep=qgis_files,
         )
     _report(result, cfg.lang)
 

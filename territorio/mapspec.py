@@ -35,6 +35,9 @@ class Choropleth:
         ColorBrewer name.
     year
         Reference year or date shown in the legend.
+    title
+        Short name per language ("Suolo consumato 2024"): the QGIS style and map theme, the
+        map's layer name. Empty: a shortened description of the column.
     """
 
     column: str
@@ -43,10 +46,44 @@ class Choropleth:
     breaks: tuple[float, ...] = ()
     palette: str = "YlOrRd"
     year: str = ""
+    title: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if self.classification not in CLASSIFICATIONS:
             raise ValueError(f"classification must be one of {CLASSIFICATIONS}")
+
+    def name(self, lang: str, description: str = "") -> str:
+        """The map's short name in ``lang``: its title, else the shortened ``description``.
+
+        Examples
+        --------
+        >>> Choropleth("q", title={"it": "Suolo consumato 2024"}).name("en")
+        'Suolo consumato 2024'
+        >>> Choropleth("q").name("it", "Quota di residenti entro 10 min (residenti: ISTAT)")
+        'Quota di residenti entro 10 min'
+        """
+        if self.title:
+            return self.title.get(lang) or self.title.get("it") or next(iter(self.title.values()))
+        return short_label(description) if description else self.column
+
+
+def short_label(text: str, limit: int = 60) -> str:
+    """A description cut to its head: before the first parenthesis or semicolon, ≤ ``limit``.
+
+    Examples
+    --------
+    >>> short_label("Consumo netto 2015-2024 (nuovo consumo meno ripristini)")
+    'Consumo netto 2015-2024'
+    >>> short_label("Quota di famiglie raggiunte da FTTH, ultima data AGCOM (2025-06-30)", 30)
+    'Quota di famiglie raggiunte…'
+    """
+    head = text
+    for mark in (" (", "; "):
+        head = head.split(mark, 1)[0]
+    head = head.strip().rstrip(",.:")
+    if len(head) <= limit:
+        return head
+    return head[: limit - 1].rsplit(" ", 1)[0].rstrip(",.:") + "…"
 
 
 @dataclass
@@ -73,6 +110,9 @@ class Overlay:
         Column with the comune of each feature, to select features for the atlas pages.
     category
         Field whose values get one colour each in the QGIS style.
+    sources
+        Catalogue layer ids the features derive from: their licences and attributions go
+        with the layer into QGIS and the GeoPackage metadata (ODbL for OpenStreetMap).
     """
 
     name: str
@@ -84,6 +124,7 @@ class Overlay:
     show: bool = False
     pro_com_t: str | None = None
     category: str | None = None  # field of a categorised style in QGIS (else one symbol)
+    sources: tuple[str, ...] = ()
 
 
 @dataclass

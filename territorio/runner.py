@@ -10,6 +10,7 @@ from territorio.catalog import Catalog
 from territorio.errors import ConfigError
 from territorio.indicators import IndicatorTable
 from territorio.loaders import load_population_model, load_territory
+from territorio.mapspec import MapContent
 from territorio.outputs import OutputSet
 from territorio.pipeline import POPULATION, Note, Results, RunContext, Theme
 from territorio.population import PopulationModel
@@ -60,6 +61,7 @@ class RunResult:
     notes: list[Note]
     table: IndicatorTable
     territory: Territory
+    maps: MapContent | None = None  # what each theme registered for the maps and QGIS
 
 
 def run_pipeline(
@@ -70,6 +72,7 @@ def run_pipeline(
     progress: Callable[[str], None] | None = None,
     overwrite: bool = True,
     themes: Sequence[Theme] = THEMES,
+    keep: Callable[[str], bool] | None = None,
 ) -> RunResult:
     """Run the selected steps and write their outputs atomically.
 
@@ -88,6 +91,9 @@ def run_pipeline(
         exists, nothing is written and an error names it.
     themes
         The theme registry (default :data:`territorio.themes.THEMES`).
+    keep
+        Which output files to write, by relative path (default: all); e.g.
+        :func:`territorio.steps.qgis.qgis_files` for the QGIS product alone.
 
     Examples
     --------
@@ -103,7 +109,7 @@ def run_pipeline(
         catalog = Catalog.from_config(config)
     territory = load_territory(catalog, config.areas)
     directory = Path(out or config["output"].directory)
-    with OutputSet(directory, overwrite=overwrite) as outputs:
+    with OutputSet(directory, overwrite=overwrite, keep=keep) as outputs:
         ctx = new_context(config, catalog, territory, outputs, selected, themes, progress)
         for theme in selected:
             theme.run(ctx)
@@ -118,7 +124,7 @@ def run_pipeline(
                 "[data] verify_checksums = false. Results may not match the documented data.",
             )
         write_indicator_outputs(ctx, [t.name for t in selected])
-    return RunResult(outputs.written, ctx.notes, ctx.table, territory)
+    return RunResult(outputs.written, ctx.notes, ctx.table, territory, ctx.maps)
 
 
 def new_context(

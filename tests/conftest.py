@@ -48,3 +48,13 @@ def real_mirror() -> Path:
 @pytest.fixture(scope="session")
 def real_catalog(real_mirror: Path) -> Catalog:
     return Catalog(real_mirror)
+
+
+@pytest.fixture(scope="session")
+def mirror_run(real_catalog: Catalog, tmp_path_factory) -> tuple[Path, object]:
+    """One full run on the real mirror, shared by the tests that read its outputs."""
+    from territorio.config import load_config
+    from territorio.runner import run_pipeline
+
+    out = tmp_path_factory.mktemp("mirror_run")
+    return out, run_pipeline(load_config(None), catalog=real_catalog, out=out)

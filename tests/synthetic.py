@@ -272,6 +272,8 @@ def build_mirror(root: Path, *, evil: bool = False) -> tuple[Path, Path]:
         extra = {"layer": layer, "crs": "EPSG:4326"} if kind == "vector" else {}
         if layer_id in ("farmacie", "scuole_lombarde", "pnrr_case_comunita"):
             extra["key"] = "com_istat_code"
+        if layer_id == "osm_milano_2015_highways":  # as the real manifest: ODbL
+            extra.update(publisher="OpenStreetMap contributors", licence="ODbL 1.0")
         write_manifest(
             layers,
             mirror,

@@ -6,10 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from territorio.cli import app
-from territorio.config import load_config
 from territorio.loaders import load_area_comuni, load_territory
 from territorio.readers import read_indicators
-from territorio.runner import run_pipeline
 
 pytestmark = pytest.mark.mirror
 
@@ -110,8 +108,8 @@ def test_gtfs_reads(real_catalog):
     assert len(feed["stops"]) == 433 and len(feed["routes"]) == 56
 
 
-def test_run_writes_133_rows(real_catalog, tmp_path):
-    run_pipeline(load_config(None), catalog=real_catalog, out=tmp_path)
+def test_run_writes_133_rows(mirror_run):
+    tmp_path, _ = mirror_run
     table = read_indicators(tmp_path / "indicatori_comuni.csv")
     assert len(table) == 133
     assert table["popolazione_2024"].sum() == 3_245_459

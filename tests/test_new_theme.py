@@ -79,4 +79,5 @@ def test_a_new_theme_is_one_registry_entry(catalog, tmp_path):
 
     with sqlite3.connect(out / "territorio.gpkg") as db:
         styles = [name for (name,) in db.execute("SELECT styleName FROM layer_styles")]
-    assert "Verde: verde_m2_ab" in styles  # the QGIS style is in the theme's group
+    assert "Verde per residente" in styles  # the QGIS style (and map theme) of the new map
+    assert (out / "sld" / "comuni__verde_per_residente.sld").exists()  # and its SLD

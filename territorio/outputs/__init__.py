@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -82,11 +83,21 @@ class OutputSet:
         The output directory (created if missing).
     overwrite
         Whether existing files may be replaced (default ``True``).
+    keep
+        Which files to commit, by path relative to the directory (default: all); the others
+        are computed but discarded with the staging folder.
     """
 
-    def __init__(self, directory: Path | str, *, overwrite: bool = True) -> None:
+    def __init__(
+        self,
+        directory: Path | str,
+        *,
+        overwrite: bool = True,
+        keep: Callable[[str], bool] | None = None,
+    ) -> None:
         self.directory = Path(directory)
         self.overwrite = overwrite
+        self.keep = keep
         self._staging: Path | None = None
         self.written: list[Path] = []
 
@@ -211,6 +222,22 @@ class OutputSet:
                 archive.writestr(name, text)
         return target
 
+    def write_atlas_pdf(
+        self,
+        relative: str,
+        project: str,
+        python: str,
+        codes: list[str] | None = None,
+        layout: str = "Scheda comunale",
+    ) -> dict:
+        """The atlas ``layout`` of the staged ``project`` as PDFs in the sub-folder ``relative``.
+
+        QGIS exports them (:mod:`territorio.outputs.pdf`); returns the exporter's report.
+        """
+        from territorio.outputs.pdf import export_atlas
+
+        return export_atlas(self.path(project), self.folder(relative), python, codes, layout)
+
     def copy_tree(self, relative: str, source: Path) -> Path:
         """Copy every file below ``source`` into the sub-folder ``relative`` (vendored assets)."""
         target = self.folder(relative)
@@ -238,6 +265,8 @@ class OutputSet:
 
     def _commit(self, staging: Path) -> None:
         files = sorted(p for p in staging.rglob("*") if p.is_file())
+        if self.keep is not None:
+            files = [p for p in files if self.keep(p.relative_to(staging).as_posix())]
         targets = [self.directory / p.relative_to(staging) for p in files]
         if not self.overwrite:
             existing = [t for t in targets if t.exists()]

@@ -1,4 +1,8 @@
-"""One styled GeoPackage for QGIS: layers, Italian aliases, default styles, provenance metadata."""
+"""One styled GeoPackage for QGIS and GeoServer: layers, styles (QML and SLD), provenance.
+
+Each layer's named styles go into ``layer_styles`` with both their QML (QGIS) and SLD
+(GeoServer, MapStore); its provenance, licences and attribution into ``gpkg_metadata``.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,17 @@ import pandas as pd
 import pyogrio
 
 from territorio.qgis.layers import QgisLayer
+from territorio.qgis.licences import licensing
 
 METADATA_URI = "https://territorio.example/provenance/v1"  # identifies our JSON; not fetched
 
 
-def _clean(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
     """Columns GeoPackage can store: no private columns, objects as text, booleans as 0/1."""
     frame = frame[[c for c in frame.columns if not str(c).startswith("_")]].copy()
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     for column in frame.columns:
-        if column == frame.geometry.name:
+        if column == geometry:
             continue
         series = frame[column]
         if series.dtype == bool:
@@ -79,13 +85,14 @@ def write_geopackage(path: Path, layers: list[QgisLayer]) -> None:
                 db.execute(
                     "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
                     "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
-                    "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, '', ?, ?, 'territorio', "
+                    "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, ?, ?, ?, 'territorio', "
                     "'', strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
                     (
                         layer.table,
                         geometry_column.get(layer.table, "geom"),
                         style.name,
                         style.qml,
+                        style.sld,
                         1 if i == 0 else 0,
                         f"{layer.title}: {style.name}",
                     ),
@@ -117,10 +124,15 @@ def _write_metadata(db: sqlite3.Connection, layers: list[QgisLayer]) -> None:
             (table,),
         )
     for layer in layers:
+        block = licensing(layer.sources)
         document = {
             "titolo": layer.title,
             "descrizione": layer.description,
             "gruppo": layer.group,
+            "licenze": list(block.licences),
+            "attribuzione": block.attribution,
+            "attribuzione_url": block.url,
+            "scenario": layer.scenario,
             "fonti": layer.sources,
         }
         cursor = db.execute(

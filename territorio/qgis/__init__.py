@@ -1,1 +1,1 @@
-"""QGIS-ready outputs: one styled GeoPackage and a project grouped by theme."""
+"""QGIS outputs: styled layers (QML, SLD), a project with map themes and relations, an atlas."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import geopandas as gpd
+import pandas as pd
 
 from territorio.qgis.styles import Style
 
@@ -21,33 +21,44 @@ class QgisLayer:
     table
         Table name in the GeoPackage.
     title
-        Layer name shown in QGIS.
+        Layer name shown in QGIS (Italian).
     group
         Project group (Territorio, Suolo, Digitale, Mobilità, Servizi, Dati di ingresso).
     frame
-        Features in EPSG:32632.
+        Features in EPSG:32632 (a GeoDataFrame), or rows of a table without geometry.
     kind
-        ``polygon``, ``point`` or ``line``.
+        ``polygon``, ``point``, ``line`` or ``table`` (no geometry).
     styles
-        Named styles; the first is the default.
+        Named styles; the first is the default (none for a table).
     description
         Text stored in ``gpkg_contents.description``.
     sources
         Provenance: dicts with id, publisher, licence, date, url, sha256.
     aliases
         Italian field aliases.
+    visible
+        Checked in the project when it opens.
+    relation_field
+        Field holding the comune's ISTAT code: the layer becomes a child of the comuni in a
+        QGIS relation, listed in the comune's form.
+    scenario
+        A SCENARIO layer (not observed data): off by default, named so.
     """
 
     table: str
     title: str
     group: str
-    frame: gpd.GeoDataFrame
+    frame: pd.DataFrame
     kind: str
     styles: list[Style]
     description: str
     sources: list[dict] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
+    visible: bool = False
+    relation_field: str | None = None
+    scenario: bool = False
 
     def fields(self) -> list[str]:
         """Attribute fields in file order (the geometry is not a field)."""
-        return [c for c in self.frame.columns if c != self.frame.geometry.name]
+        geometry = getattr(self.frame, "_geometry_column_name", None)
+        return [c for c in self.frame.columns if c != geometry]

@@ -325,6 +325,11 @@ def _register_maps(
     sites: gpd.GeoDataFrame,
     result: analysis.CoverageResult,
 ) -> None:
+    scenario = prefix == "scenario_5g"
+    coverage_title = {
+        "it": "SCENARIO 5G: residenti coperti" if scenario else "5G: residenti coperti",
+        "en": "SCENARIO 5G: residents covered" if scenario else "5G: residents covered",
+    }
     ctx.maps.choropleth(
         "digitale",
         Choropleth(
@@ -333,12 +338,27 @@ def _register_maps(
             breaks=(25.0, 50.0, 75.0, 90.0, 100.0),
             palette="GnBu",
             year="2025-06-30",
+            title={"it": "FTTH (famiglie raggiunte)", "en": "FTTH (households reached)"},
         ),
     )
     ctx.maps.choropleth(
-        "digitale", Choropleth(f"{prefix}_popolazione_pct", "quantiles", palette="Purples")
+        "digitale",
+        Choropleth(
+            f"{prefix}_popolazione_pct",
+            "quantiles",
+            palette="Purples",
+            title=coverage_title,
+        ),
     )
-    ctx.maps.choropleth("digitale", Choropleth("bul_stato_fibra", "categories", palette="Set3"))
+    ctx.maps.choropleth(
+        "digitale",
+        Choropleth(
+            "bul_stato_fibra",
+            "categories",
+            palette="Set3",
+            title={"it": "Piano BUL: stato fibra", "en": "BUL plan: fibre status"},
+        ),
+    )
     source = ctx.catalog.manifest("scuole_sedi" if prefix == "scenario_5g" else "cmm_siti_5g")
     ctx.maps.overlay(
         "digitale",
@@ -353,6 +373,7 @@ def _register_maps(
             color="#6a3d9a",
             source=source.attribution(ctx.config.lang),
             show=True,
+            sources=(source.id,),
         ),
     )
     points = sites.copy()
@@ -371,6 +392,7 @@ def _register_maps(
             color="#6a3d9a",
             source=source.attribution(ctx.config.lang),
             show=True,
+            sources=(source.id,),
             pro_com_t="pro_com_t",
         ),
     )

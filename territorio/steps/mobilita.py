@@ -196,13 +196,35 @@ def access_step(ctx: RunContext) -> None:
 def _register_maps(
     ctx: RunContext, result: AccessResult, cfg: AccessConfig, layers: dict, source: str
 ) -> None:
-    for column, palette in (
-        ("accesso_10min_piedi_pct", "YlGn"),
-        ("accesso_10min_bici_pct", "BuGn"),
-        ("tempo_mediano_piedi_min", "YlOrBr"),
+    for column, palette, title in (
+        (
+            "accesso_10min_piedi_pct",
+            "YlGn",
+            {"it": "Accesso a piedi 10 min", "en": "Walking 10 min"},
+        ),
+        (
+            "accesso_10min_bici_pct",
+            "BuGn",
+            {"it": "Accesso in bici 10 min", "en": "Cycling 10 min"},
+        ),
+        (
+            "tempo_mediano_piedi_min",
+            "YlOrBr",
+            {"it": "Tempo mediano a piedi", "en": "Median walking time"},
+        ),
     ):
-        ctx.maps.choropleth("mobilita", Choropleth(column, "quantiles", palette=palette))
-    ctx.maps.choropleth("mobilita", Choropleth("accesso_metodo", "categories", palette="Pastel1"))
+        ctx.maps.choropleth(
+            "mobilita", Choropleth(column, "quantiles", palette=palette, title=title)
+        )
+    ctx.maps.choropleth(
+        "mobilita",
+        Choropleth(
+            "accesso_metodo",
+            "categories",
+            palette="Pastel1",
+            title={"it": "Metodo di calcolo dell'accesso", "en": "Access method"},
+        ),
+    )
     fields = [
         ("nome", {"it": "Nodo", "en": "Node"}),
         ("modi", {"it": "Modi", "en": "Modes"}),
@@ -222,6 +244,7 @@ def _register_maps(
             show=True,
             pro_com_t="pro_com_t",
             category="classe_lum",
+            sources=SOURCES,
         ),
     )
     limit = 10 if 10 in cfg.thresholds_min else cfg.thresholds_min[0]
@@ -236,6 +259,7 @@ def _register_maps(
             [("nome", {"it": "Nodo", "en": "Node"}), ("minuti", {"it": "Minuti", "en": "Minutes"})],
             color="#33a02c",
             source=source,
+            sources=("nodi_interscambio", "osm_milano_2015_highways"),
         ),
     )
     buffers = layers["lum_buffer"]
@@ -253,8 +277,28 @@ def _register_maps(
             color="#ff7f00",
             source=source,
             category="classe_lum",
+            sources=("nodi_interscambio", "stazioni_ferroviarie", "gtfs_trenord_2023"),
         ),
     )
+    if "lum_rete" in layers:
+        ctx.maps.overlay(
+            "mobilita",
+            Overlay(
+                "lum_rete",
+                {
+                    "it": "LUM: bacini sulla rete pedonale",
+                    "en": "LUM: catchments on the walking network",
+                },
+                layers["lum_rete"],
+                [
+                    ("nome", {"it": "Nodo", "en": "Node"}),
+                    ("classe_lum", {"it": "Classe", "en": "Class"}),
+                ],
+                color="#b15928",
+                source=source,
+                sources=("nodi_interscambio", "osm_milano_2015_highways"),
+            ),
+        )
 
 
 def note_access(ctx: RunContext, result: AccessResult) -> None:

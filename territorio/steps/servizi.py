@@ -393,15 +393,37 @@ def _park(ctx: RunContext, cfg: ServicesConfig, points: dict, layers: dict) -> N
 
 def _register_maps(ctx: RunContext, layers: dict) -> None:
     lang = ctx.config.lang
+    prefix = school_bike_prefix(ctx.config["services"])
+    minutes = f"{ctx.config['services'].school_bike_minutes:g}".replace(".", ",")
     ctx.maps.choropleth(
         "servizi",
         Choropleth(
-            f"{school_bike_prefix(ctx.config['services'])}_pop_pct", "quantiles", palette="YlGnBu"
+            f"{prefix}_pop_pct",
+            "quantiles",
+            palette="YlGnBu",
+            title={
+                "it": f"Scuole superiori in bici {minutes} min",
+                "en": f"Upper secondary schools by bike {minutes} min",
+            },
         ),
     )
-    ctx.maps.choropleth("servizi", Choropleth("farmacie_per_10k_ab", "quantiles", palette="RdPu"))
     ctx.maps.choropleth(
-        "servizi", Choropleth("case_comunita_previste", "categories", palette="Oranges")
+        "servizi",
+        Choropleth(
+            "farmacie_per_10k_ab",
+            "quantiles",
+            palette="RdPu",
+            title={"it": "Farmacie ogni 10 000 abitanti", "en": "Pharmacies per 10,000"},
+        ),
+    )
+    ctx.maps.choropleth(
+        "servizi",
+        Choropleth(
+            "case_comunita_previste",
+            "categories",
+            palette="Oranges",
+            title={"it": "Case della Comunità previste", "en": "Planned Community Houses"},
+        ),
     )
     node = [
         ("nodo_nome", {"it": "Nodo più vicino", "en": "Nearest node"}),
@@ -446,6 +468,7 @@ def _register_maps(ctx: RunContext, layers: dict) -> None:
                 source=ctx.catalog.manifest(layer_id).attribution(lang),
                 show=name != "farmacie",
                 pro_com_t="comune_geo",
+                sources=(layer_id,),
             ),
         )
 

@@ -273,14 +273,25 @@ def land_step(ctx: RunContext) -> None:
     ctx.maps.choropleth(
         "suolo",
         Choropleth(
-            f"suolo_consumato_{latest}_pct", "natural_breaks", palette="OrRd", year=str(latest)
+            f"suolo_consumato_{latest}_pct",
+            "natural_breaks",
+            palette="OrRd",
+            year=str(latest),
+            title={"it": f"Suolo consumato {latest}", "en": f"Consumed soil {latest}"},
         ),
     )
     if f"suolo_consumato_{latest}_m2_ab" in indicators.columns:
         ctx.maps.choropleth(
             "suolo",
             Choropleth(
-                f"suolo_consumato_{latest}_m2_ab", "quantiles", palette="PuRd", year=str(latest)
+                f"suolo_consumato_{latest}_m2_ab",
+                "quantiles",
+                palette="PuRd",
+                year=str(latest),
+                title={
+                    "it": f"Suolo consumato per abitante {latest}",
+                    "en": f"Consumed soil per resident {latest}",
+                },
             ),
         )
     if f"consumo_netto_{baseline}_{latest}_ha" in indicators.columns:
@@ -291,6 +302,10 @@ def land_step(ctx: RunContext) -> None:
                 "quantiles",
                 palette="Reds",
                 year=f"{baseline}-{latest}",
+                title={
+                    "it": f"Consumo netto {baseline}-{latest}",
+                    "en": f"Net consumption {baseline}-{latest}",
+                },
             ),
         )
     _threshold_check(ctx, cfg)
@@ -325,7 +340,14 @@ def _satellite(ctx: RunContext) -> None:
     ids = tuple(SATELLITE_LAYERS.values())
     ctx.table.add(table, satellite_docs(ids), source="suolo (satellite)")
     ctx.maps.choropleth(
-        "suolo", Choropleth("edificato_ghsl_2020_pct", "quantiles", palette="Greys", year="2020")
+        "suolo",
+        Choropleth(
+            "edificato_ghsl_2020_pct",
+            "quantiles",
+            palette="Greys",
+            year="2020",
+            title={"it": "Edificato GHSL 2020", "en": "GHSL built-up 2020"},
+        ),
     )
     low = table.index[table["satellite_copertura_pct"] < 99.0].tolist()
     ctx.note(

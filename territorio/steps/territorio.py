@@ -127,13 +127,43 @@ def territory_step(ctx: RunContext) -> None:
         **{density: lambda f: population_density(f[f"popolazione_{latest}"], f["superficie_km2"])}
     )
     ctx.table.add(values[[c.name for c in columns]], columns, source="territorio")
-    ctx.maps.choropleth("territorio", Choropleth(density, "natural_breaks", year=str(latest)))
     ctx.maps.choropleth(
         "territorio",
-        Choropleth(f"popolazione_{latest}", "quantiles", palette="Blues", year=str(latest)),
+        Choropleth(
+            density,
+            "natural_breaks",
+            year=str(latest),
+            title={"it": f"Densità {latest}", "en": f"Density {latest}"},
+        ),
     )
-    ctx.maps.choropleth("territorio", Choropleth("zona_omogenea", "categories", palette="Set2"))
-    ctx.maps.choropleth("territorio", Choropleth("parco_sud", "categories", palette="Greens"))
+    ctx.maps.choropleth(
+        "territorio",
+        Choropleth(
+            f"popolazione_{latest}",
+            "quantiles",
+            palette="Blues",
+            year=str(latest),
+            title={"it": f"Popolazione {latest}", "en": f"Population {latest}"},
+        ),
+    )
+    ctx.maps.choropleth(
+        "territorio",
+        Choropleth(
+            "zona_omogenea",
+            "categories",
+            palette="Set2",
+            title={"it": "Zone omogenee", "en": "Homogeneous zones"},
+        ),
+    )
+    ctx.maps.choropleth(
+        "territorio",
+        Choropleth(
+            "parco_sud",
+            "categories",
+            palette="Greens",
+            title={"it": "Parco Agricolo Sud Milano", "en": "Parco Agricolo Sud Milano"},
+        ),
+    )
     unassigned = int(comuni["zona_omogenea"].isna().sum())
     if unassigned:
         zones = sorted(comuni["zona_omogenea"].dropna().unique())
