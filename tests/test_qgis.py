@@ -354,7 +354,7 @@ def test_map_themes_one_per_indicator_map(qgis_report, product):
     assert sorted(themes) == sorted(expected)
     for name, layers in themes.items():
         assert layers["Comuni — indicatori"] == name  # the theme shows its own style
-        assert "Confine della Città metropolitana" in layers
+        assert "Confine della Città metropolitana" in layers and "Comune della scheda" in layers
     scenario = [n for n in themes if n.startswith("SCENARIO")]
     assert scenario and any(k.startswith("SCENARIO") for k in themes[scenario[0]] if k)
 

@@ -146,7 +146,8 @@ def assemble_project(
     )
     drawing = [entries[i].id for i in order]
     comuni_id = layer_id(comuni.table)
-    always = [
+    # every theme keeps the boundary and the atlas page's outline
+    always = [(highlight.id, highlight.current)] + [
         (layer_id(x.table), x.styles[0].name)
         for x in layers
         if x.visible and x.group == comuni.group and x is not comuni and x.styles

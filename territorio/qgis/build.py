@@ -178,6 +178,17 @@ def source_records(catalog: Catalog, layer_ids: list[str], lang: str = "it") -> 
     return records
 
 
+def scenario_label(name: str, scenario: bool) -> str:
+    """``name`` led by SCENARIO when it shows a scenario (not observed data).
+
+    Examples
+    --------
+    >>> scenario_label("Siti 5G", True), scenario_label("SCENARIO 5G", True)
+    ('SCENARIO — Siti 5G', 'SCENARIO 5G')
+    """
+    return f"{SCENARIO} — {name}" if scenario and not name.startswith(SCENARIO) else name
+
+
 def _unique(name: str, taken: set[str]) -> str:
     candidate, n = name, 2
     while candidate in taken:
@@ -210,9 +221,8 @@ def comuni_layer(
     for theme in content.themes():
         for spec in content.choropleths.get(theme, []):
             doc = columns.get(spec.column)
-            name = _unique(spec.name(lang, doc.text(lang) if doc else ""), taken)
-            if name.startswith("scenario") or spec.column.startswith("scenario_"):
-                name = name if name.startswith(SCENARIO) else f"{SCENARIO} — {name}"
+            name = spec.name(lang, doc.text(lang) if doc else "")
+            name = _unique(scenario_label(name, spec.column.startswith("scenario_")), taken)
             values = frame[spec.column]
             classes = classify(values, spec, lang)
             if spec.classification == "categories":
@@ -281,8 +291,7 @@ def scheda_layer(
             if spec.column in {k for k, _, _ in keys} or doc is None:
                 continue
             label = spec.name(lang, doc.text(lang))
-            if spec.column.startswith("scenario_") and not label.startswith(SCENARIO):
-                label = f"{SCENARIO} — {label}"
+            label = scenario_label(label, spec.column.startswith("scenario_"))
             keys.append((spec.column, content.group(theme, lang), label))
     rows = []
     for code, record in comuni.set_index(KEY).iterrows():
@@ -329,8 +338,7 @@ def overlay_layer(
     kind = kind_of(frame)
     title = pick(overlay.title, lang) or overlay.name
     scenario = overlay.name.startswith("scenario_")
-    if scenario and not title.startswith(SCENARIO):
-        title = f"{SCENARIO} — {title}"
+    title = scenario_label(title, scenario)
     shape = SHAPES.get(overlay.name, "circle")
     # areas over a choropleth are drawn as outlines, so the classes stay readable
     if overlay.category and overlay.category in frame.columns:
