@@ -63,6 +63,13 @@ def layer_info(layer):
         entry["aliases"] = {
             fields.at(i).name(): layer.attributeAlias(i) for i in range(len(fields))
         }
+        entry["widgets"] = {
+            fields.at(i).name(): [
+                layer.editorWidgetSetup(i).type(),
+                layer.editorWidgetSetup(i).config().get("Precision"),
+            ]
+            for i in range(len(fields))
+        }
         manager = layer.styleManager()
         entry["styles"] = manager.styles()
         entry["current_style"] = manager.currentStyle()

@@ -284,6 +284,10 @@ def test_project_opens_whole_in_real_qgis(qgis_report, run):
     assert main["current_style"].startswith("Densità")  # the first registered map
     assert all(main["aliases"].values()), [k for k, v in main["aliases"].items() if not v]
     assert main["aliases"]["pro_com_t"] == "Codice ISTAT"
+    # the form shows decimals as the tables do, and a flag as a check box
+    assert main["widgets"]["superficie_km2"][0] == "Range"
+    assert main["widgets"]["superficie_km2"][1] in (0, 1, 2)
+    assert main["widgets"]["parco_sud"] == ["CheckBox", None]
     for layer in layers.values():
         if layer.get("aliases"):
             assert all(layer["aliases"].values()), layer["name"]  # no bare column ids

@@ -5,10 +5,11 @@ Written by :func:`territorio.outputs.geopackage.write_geopackage`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from territorio.qgis.numbers import field_form
 from territorio.qgis.styles import Style
 
 
@@ -57,6 +58,11 @@ class QgisLayer:
     visible: bool = False
     relation_field: str | None = None
     scenario: bool = False
+
+    def __post_init__(self) -> None:
+        # every style of the layer carries its form: decimals and check boxes per field
+        form = field_form(self.frame)
+        self.styles = [replace(s, form=form) for s in self.styles]
 
     def fields(self) -> list[str]:
         """Attribute fields in file order (the geometry is not a field)."""

@@ -60,6 +60,9 @@ class Style:
         The layer's attribute fields in file order.
     outline
         Draw polygons as outlines only (no fill), e.g. a boundary over a choropleth.
+    form
+        The layer's ``fieldConfiguration`` (how the form shows each field), from
+        :func:`territorio.qgis.numbers.field_form`.
     shape
         Marker of a point layer (``circle``, ``square``, ``triangle``, ``star``,
         ``cross_fill``): each point layer has its own, so layers differ by more than colour.
@@ -74,6 +77,7 @@ class Style:
     fields: tuple[str, ...] = ()
     outline: bool = False
     shape: str = "circle"
+    form: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if self.renderer not in RENDERERS:
@@ -92,7 +96,7 @@ class Style:
     def body(self) -> str:
         """The renderer and aliases, as embedded in a project layer or a map-layer style."""
         return (
-            f"{self.renderer_xml()}{aliases_xml(self.aliases, self.fields)}"
+            f"{self.renderer_xml()}{self.form}{aliases_xml(self.aliases, self.fields)}"
             f"<layerGeometryType>{GEOMETRY_TYPES[self.kind]}</layerGeometryType>"
         )
 

@@ -62,9 +62,9 @@ def territory_step(ctx: RunContext) -> None:
             "superficie_fonte",
             "",
             {
-                "it": f"Fonte di superficie_km2: '{AREA_REFERENCE}' (superficie di riferimento) o "
+                "it": f"Fonte della superficie di riferimento: '{AREA_REFERENCE}' o "
                 f"'{AREA_POLYGON}' (area del poligono, dove ISPRA manca)",
-                "en": f"Source of superficie_km2: '{AREA_REFERENCE}' (reference surface) or "
+                "en": f"Source of the reference surface: '{AREA_REFERENCE}' or "
                 f"'{AREA_POLYGON}' (polygon area, where ISPRA is missing)",
             },
             ("ispra_suolo_wide", "cmm_comuni"),
