@@ -536,6 +536,9 @@ def qgis(
     cfg = _prepare_config(config, data, lang)
     cfg["run"].steps = []  # every step: the project holds every theme
     if pdf:
+        from territorio.outputs.pdf import require_qgis
+
+        require_qgis(cfg["qgis"].python)  # before minutes of work, not after
         cfg["qgis"].pdf = True
     if comuni:
         cfg["qgis"].pdf_comuni = [c.strip() for c in comuni.split(",") if c.strip()]

@@ -31,11 +31,11 @@ HIGHLIGHT_KEYS = ("9d3c5c1e-7a51-4d0e-9a57-0c2e4b6f8a11", "3f6b2a90-1c4d-4e8b-b0
 DRAWING_RANK = {"point": 0, "line": 1, "outline": 2, "raster": 3, "polygon": 4, "table": 5}
 
 
-def layer_metadata(layer: QgisLayer) -> LayerMetadata:
-    """Title, description, licences and attribution of a GeoPackage layer."""
-    block = licensing(layer.sources)
+def layer_metadata(title: str, description: str, sources: list[dict]) -> LayerMetadata:
+    """Title, description, licences and attribution of a layer from its ``sources``."""
+    block = licensing(sources)
     return LayerMetadata(
-        layer.title, layer.description, block.licences, block.rights, block.attribution, block.url
+        title, description, block.licences, block.rights, block.attribution, block.url
     )
 
 
@@ -51,7 +51,7 @@ def project_layer(layer: QgisLayer, gpkg_name: str) -> ProjectLayer:
         kind=layer.kind,
         # a table has no style: its body is the aliases alone
         body=styles[0][1] if styles else aliases_xml(layer.aliases, tuple(layer.fields())),
-        metadata=layer_metadata(layer),
+        metadata=layer_metadata(layer.title, layer.description, layer.sources),
         styles=styles,
         current=styles[0][0] if styles else "predefinito",
         visible=layer.visible,
@@ -77,7 +77,7 @@ def atlas_highlight(comuni: QgisLayer, gpkg_name: str, lang: str) -> ProjectLaye
         body=rule
         + aliases_xml(comuni.aliases, tuple(comuni.fields()))
         + "<layerGeometryType>2</layerGeometryType>",
-        metadata=layer_metadata(comuni),
+        metadata=layer_metadata(comuni.title, comuni.description, comuni.sources),
         styles=((name, rule),),
         current=name,
         visible=True,

@@ -172,8 +172,6 @@ def _raster_entries(ctx: RunContext, lang: str) -> list[ProjectLayer]:
     records = build.source_records(ctx.catalog, ["nodi_interscambio", NETWORK_LAYER], lang)
     title = text("travel_time", lang)
     group = ctx.maps.group("mobilita", lang)
-    about = text("travel_time_about", lang)
-    info = QgisLayer("tempi_piedi", title, group, gpd.GeoDataFrame(), "raster", [], about, records)
     return [
         ProjectLayer(
             layer_id("tempi_piedi"),
@@ -183,7 +181,7 @@ def _raster_entries(ctx: RunContext, lang: str) -> list[ProjectLayer]:
             "gdal",
             "raster",
             styles.raster_minutes(1, stops),
-            layer_metadata(info),
+            layer_metadata(title, text("travel_time_about", lang), records),
             visible=False,
         )
     ]
