@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from territorio.i18n import pick
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -88,21 +86,6 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
 
 def text(key: str, lang: str, **values: object) -> str:
     """The text ``key`` in ``lang`` (Italian when missing), with ``values`` filled in.
@@ -113,16 +96,3 @@ def text(key: str, lang: str, **values: object) -> str:
     ('Schools of the comune', 'Scheda comunale')
     """
     return pick(TEXTS[key], lang).format(**values)
-
-
-def date_text(day: dt.date, lang: str) -> str:
-    """A date as a person reads it: ``1/12/2026`` in Italian, ``1 December 2026`` in English.
-
-    Examples
-    --------
-    >>> date_text(dt.date(2026, 12, 1), "it"), date_text(dt.date(2026, 12, 1), "en")
-    ('1/12/2026', '1 December 2026')
-    """
-    if lang == "en":
-        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{day.day}/{day.month}/{day.year}"

@@ -19,6 +19,7 @@ import geopandas as gpd
 from territorio._version import __version__
 from territorio.codes import KEY
 from territorio.errors import ConfigError
+from territorio.i18n import format_date
 from territorio.mapspec import short_label
 from territorio.outputs.pdf import require_qgis
 from territorio.pipeline import RunContext, Theme
@@ -28,13 +29,14 @@ from territorio.qgis.layers import QgisLayer
 from territorio.qgis.layout import footer_text
 from territorio.qgis.licences import OSM_ATTRIBUTION, OSM_COPYRIGHT, is_osm, licensing
 from territorio.qgis.project import ProjectLayer, ProjectMetadata, layer_id
-from territorio.qgis.words import date_text, text
+from territorio.qgis.words import text
 from territorio.settings import doc
+from territorio.steps import mobilita
 from territorio.steps.mobilita import ACCESS_LAYERS
 
 GPKG = "territorio.gpkg"
 PROJECT = "territorio.qgz"
-TIFF = "mobilita/tempi_viaggio.tif"
+TIFF = f"{mobilita.FOLDER}/{mobilita.TIFF}"  # the access step's travel-time grid
 SLD_DIR = "sld"
 PDF_DIR = "atlante_pdf"
 NETWORK_LAYER = "osm_milano_2015_highways"
@@ -190,8 +192,9 @@ def _raster_entries(ctx: RunContext, lang: str) -> list[ProjectLayer]:
 def _metadata(
     cfg: QgisConfig, layers: list[QgisLayer], n_comuni: int, lang: str
 ) -> ProjectMetadata:
-    licences = sorted({x for layer in layers for x in licensing(layer.sources).licences})
-    osm = any(licensing(layer.sources).osm for layer in layers)
+    blocks = [licensing(layer.sources) for layer in layers]
+    licences = sorted({x for block in blocks for x in block.licences})
+    osm = any(block.osm for block in blocks)
     statement = (
         text("osm_statement", lang, attribution=OSM_ATTRIBUTION, url=OSM_COPYRIGHT) if osm else ""
     )
@@ -219,7 +222,7 @@ def _footer_sources(layers: list[QgisLayer]) -> list[str]:
 
 
 def _made_line(lang: str) -> str:
-    return text("made", lang, version=__version__, date=date_text(dt.date.today(), lang))
+    return text("made", lang, version=__version__, date=format_date(dt.date.today(), lang))
 
 
 def _export_pdf(ctx: RunContext, cfg: QgisConfig, python: str, layout: str) -> None:
