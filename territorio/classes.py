@@ -40,6 +40,51 @@ def fmt(value: object, lang: str) -> str:
     return text
 
 
+COUNT_UNITS = frozenset(
+    {"ab.", "allievi", "celle", "famiglie", "farmacie", "progetti", "sedi", "siti", "strutture"}
+    | {"unità", "n.", "nodi", "linee", "corse"}
+)
+"""Units of people and things counted: shown as whole numbers."""
+PERCENT_UNITS = frozenset({"%", "punti %", "%/anno"})
+
+
+def fmt_number(value: object, unit: str, lang: str) -> str:
+    """A value as its unit wants it: whole numbers for people and counts, one decimal for %.
+
+    Examples
+    --------
+    >>> fmt_number(4.12, "ab.", "it"), fmt_number(12345.6, "ab.", "it"), fmt_number(0.04, "%", "it")
+    ('4', '12 346', '0,0')
+    >>> fmt_number(7.256, "km²", "en"), fmt_number(None, "ab.", "it")
+    ('7.26', 'n.d.')
+    """
+    if value is None or isinstance(value, bool | np.bool_ | str):
+        return fmt(value, lang)
+    number = float(value)
+    if not math.isfinite(number):
+        return fmt(None, lang)
+    if unit in COUNT_UNITS:
+        return fmt(round(number), lang)
+    if unit in PERCENT_UNITS:
+        text = f"{number:,.1f}"
+        return text.replace(",", " ").replace(".", ",") if lang == "it" else text
+    return fmt(number, lang)
+
+
+def fmt_value(value: object, unit: str, lang: str) -> str:
+    """:func:`fmt_number` followed by the unit (nothing after "n.d.").
+
+    Examples
+    --------
+    >>> fmt_value(4.12, "ab.", "it"), fmt_value(45.25, "%", "it"), fmt_value(True, "", "it")
+    ('4 ab.', '45,2 %', 'sì')
+    """
+    text = fmt_number(value, unit, lang)
+    if not unit or text == fmt(None, lang) or isinstance(value, bool | np.bool_ | str):
+        return text
+    return f"{text} {unit}"
+
+
 @dataclass
 class Classes:
     """Classes of a choropleth."""
@@ -51,11 +96,23 @@ class Classes:
     values: list[str] | None = None  # categories: the raw values
 
 
-def classify(values: pd.Series, spec: Choropleth, lang: str) -> Classes:
+def category_label(value: str, spec: Choropleth, lang: str) -> str:
+    """The reader's word for a category: the choropleth's own label, sì/no for flags."""
+    named = spec.labels.get(value)
+    if named:
+        return named.get(lang) or named.get("it") or value
+    if value in ("True", "False"):
+        return fmt(value == "True", lang)
+    return value
+
+
+def classify(values: pd.Series, spec: Choropleth, lang: str, unit: str = "") -> Classes:
     """Classes by quantiles, natural breaks (Fisher-Jenks), user breaks or categories.
 
-    Labels are plain text in the number format of ``lang``; the web maps escape them, QGIS
-    writes them as they are.
+    Labels are plain text in the number format of ``lang`` (whole numbers for counts of
+    ``unit``); the web maps escape them, QGIS writes them as they are. Classes never
+    collapse: zeros get a class of their own when the other values are positive, and a class
+    whose bounds are equal is labelled by its single value.
 
     Examples
     --------
@@ -64,33 +121,73 @@ def classify(values: pd.Series, spec: Choropleth, lang: str) -> Classes:
     >>> classes = classify(values, Choropleth("x", "breaks", breaks=(2.5, 10.0)), "it")
     >>> classes.labels, classes.index.tolist()
     (['1,00 – 2,50', '2,50 – 10,0'], [0, 0, 1, 1, -1])
+    >>> zeros = pd.Series([0.0, 0.0, 0.0, 5.0, 10.0, 20.0])
+    >>> classify(zeros, Choropleth("x", k=3), "it", "ab.").labels
+    ['0', '5 – 10', '11 – 20']
     """
     if spec.classification == "categories":
-        cats = sorted(values.dropna().astype(str).unique())
+        present = set(values.dropna().astype(str).unique())
+        cats = [c for c in spec.order if c in present]
+        cats += sorted(present - set(cats))
         colors = color_brewer(spec.palette, max(3, len(cats)))[: len(cats)]
         lookup = {c: i for i, c in enumerate(cats)}
         index = np.array([lookup.get(str(v), -1) if pd.notna(v) else -1 for v in values])
-        return Classes(colors, list(cats), index, values=cats)
+        labels = [category_label(c, spec, lang) for c in cats]
+        return Classes(colors, labels, index, values=cats)
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
     valid = numbers.notna().to_numpy()
     data = numbers[valid].to_numpy()
+    if not len(data):
+        return Classes([], [], np.full(len(values), -1), bounds=[])
+    zero_class = (
+        spec.classification in ("quantiles", "natural_breaks")
+        and bool((data == 0).any())
+        and bool((data > 0).any())
+        and bool((data >= 0).all())
+    )
+    rest = data[data > 0] if zero_class else data
+    k = max(1, spec.k - 1 if zero_class else spec.k)
     with warnings.catch_warnings():
         # "Numba not installed" and "not enough unique values": both expected, both handled
         warnings.simplefilter("ignore", UserWarning)
         if spec.classification == "breaks":
-            classifier = mapclassify.UserDefined(data, bins=list(spec.breaks))
+            classifier = mapclassify.UserDefined(rest, bins=list(spec.breaks))
         elif spec.classification == "natural_breaks":
-            classifier = mapclassify.FisherJenks(data, k=min(spec.k, len(np.unique(data))))
+            classifier = mapclassify.FisherJenks(rest, k=min(k, len(np.unique(rest))))
         else:
-            classifier = mapclassify.Quantiles(data, k=min(spec.k, len(np.unique(data))))
-    bins = list(classifier.bins)
+            classifier = mapclassify.Quantiles(rest, k=min(k, len(np.unique(rest))))
+    bins = [float(b) for b in classifier.bins]
+    lows = [float(np.min(rest)), *bins[:-1]]
+    index = np.full(len(values), -1)
+    if zero_class:
+        positive = np.searchsorted(bins, data, side="left")
+        index[valid] = np.where(data == 0, 0, positive + 1)
+        lows, bins = [0.0, *lows], [0.0, *bins]
+    else:
+        index[valid] = classifier.yb
+    counted = unit in COUNT_UNITS
+    labels = [
+        _range_label(lo, hi, i > 0 and not (zero_class and i == 1), counted, unit, lang)
+        for i, (lo, hi) in enumerate(zip(lows, bins, strict=True))
+    ]
     colors = (
         color_brewer(spec.palette, max(3, len(bins)))[: len(bins)]
         if len(bins) >= 3
         else color_brewer(spec.palette, 3)[-len(bins) :]
     )
-    index = np.full(len(values), -1)
-    index[valid] = classifier.yb
-    lows = [float(np.min(data)), *bins[:-1]]
-    labels = [f"{fmt(lo, lang)} – {fmt(hi, lang)}" for lo, hi in zip(lows, bins, strict=True)]
-    return Classes(colors, labels, index, bounds=list(zip(lows, map(float, bins), strict=True)))
+    return Classes(colors, labels, index, bounds=list(zip(lows, bins, strict=True)))
+
+
+def _range_label(lo: float, hi: float, open_low: bool, counted: bool, unit: str, lang: str) -> str:
+    """``lo – hi``; whole numbers start after the previous class's upper bound."""
+    if counted:
+        low = math.floor(lo) + 1 if open_low else math.ceil(lo)
+        high = math.floor(hi)
+        low = min(low, high)
+        if low == high:
+            return fmt(high, lang)
+        return f"{fmt(low, lang)} – {fmt(high, lang)}"
+    low_text, high_text = fmt_number(lo, unit, lang), fmt_number(hi, unit, lang)
+    if low_text == fmt_number(0.0, unit, lang) and lo > 0:
+        low_text = "> 0"  # a positive class next to the class of zeros
+    return high_text if low_text == high_text else f"{low_text} – {high_text}"

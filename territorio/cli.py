@@ -50,6 +50,13 @@ LayerOption = Annotated[
     typer.Option("--layer", help="Replace a layer with your file: ID=PATH (repeatable)."),
 ]
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="Run config TOML.")]
+SelfContainedOption = Annotated[
+    bool,
+    typer.Option(
+        "--self-contained",
+        help="Web pages with Leaflet and data inline: each works when sent on its own.",
+    ),
+]
 LangOption = Annotated[str | None, typer.Option("--lang", help="Output language: it or en.")]
 
 
@@ -195,11 +202,14 @@ def run(
     data: DataOption = None,
     layer: LayerOption = None,
     lang: LangOption = None,
+    self_contained: SelfContainedOption = False,
 ) -> None:
     """Run every step and write indicatori_comuni.csv, its dictionary and the area aggregates."""
     from territorio.runner import run_pipeline
 
     cfg = _prepare_config(config, data, lang)
+    if self_contained:
+        cfg["output"].self_contained = True
     cfg.layers.update({k: v.resolve() for k, v in _overrides(layer).items()})
     with err.status("territorio run") as status:
         result = run_pipeline(cfg, out=out_dir, progress=lambda m: status.update(escape(m)))
@@ -489,11 +499,14 @@ def maps(
     config: ConfigOption = None,
     data: DataOption = None,
     lang: LangOption = None,
+    self_contained: SelfContainedOption = False,
 ) -> None:
     """Thematic maps, index.html and the atlas of the comuni (computes the indicators first)."""
     from territorio.runner import run_pipeline
 
     cfg = _prepare_config(config, data, lang)
+    if self_contained:
+        cfg["output"].self_contained = True
     cfg["run"].steps = []  # every step: the maps draw what each theme computes
     with err.status("territorio maps") as status:
         result = run_pipeline(cfg, out=out_dir, progress=lambda m: status.update(escape(m)))

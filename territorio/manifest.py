@@ -6,6 +6,7 @@ its date, CRS, key column, expected feature count, sha256 and caveats.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,14 @@ class Manifest:
         Columns a user file must have to replace this layer.
     caveats
         Known limits of the data, shown in listings and reports.
+    credit
+        Short name of the publisher for a map's corner credits (``"ISPRA/SNPA"``); empty:
+        the publisher.
+    licence_name
+        The licence's short name alone (``"CC BY 4.0"``), empty when the source states none.
+    licence_verified
+        Whether the licence is stated in the copy the mirror holds (``false``: to be checked
+        with the publisher before reuse).
     bbox
         Extent of an extract as ``[min_lon, min_lat, max_lon, max_lat]`` (WGS 84), when the
         file itself does not record it (e.g. the OSM highway extract).
@@ -82,6 +91,9 @@ class Manifest:
     columns: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
     bbox: tuple[float, ...] = ()
+    credit: str = ""
+    licence_name: str | None = None
+    licence_verified: bool = True
     manifest_file: Path | None = field(default=None, compare=False)
 
     @property
@@ -112,6 +124,95 @@ _REQUIRED = (
     "date",
     "sha256",
 )
+
+
+CITATION_WORDS = {
+    "it": {
+        "licence": "licenza",
+        "check": "da verificare",
+        "none": "licenza non dichiarata",
+        "owner": "file del proprietario, non pubblico",
+        "as_of": "dati al",
+        "no_date": "data non indicata",
+    },
+    "en": {
+        "licence": "licence",
+        "check": "to be verified",
+        "none": "no licence stated",
+        "owner": "owner's file, not public",
+        "as_of": "data as of",
+        "no_date": "date not stated",
+    },
+}
+
+
+def citation(manifest: Manifest, lang: str = "it") -> str:
+    """A source as a person reads it, from the manifest's structured fields.
+
+    Title, short publisher, licence (flagged when the mirror's copy does not state it) and
+    the data date in the format of ``lang``; no free-text notes.
+
+    Examples
+    --------
+    >>> m = Manifest(
+    ...     "f",
+    ...     {"it": "Farmacie", "en": "Pharmacies"},
+    ...     "servizi",
+    ...     "real",
+    ...     "vector",
+    ...     "f.csv",
+    ...     "Regione Lombardia (elenco)",
+    ...     "",
+    ...     "IODL 2.0 (default)",
+    ...     "2026-02-15",
+    ...     "0" * 64,
+    ...     credit="Regione Lombardia",
+    ...     licence_name="IODL 2.0",
+    ...     licence_verified=False,
+    ... )
+    >>> citation(m)
+    'Farmacie — Regione Lombardia, licenza IODL 2.0 (da verificare), dati al 15/2/2026'
+    >>> citation(m, "en")
+    'Pharmacies — Regione Lombardia, licence IODL 2.0 (to be verified), data as of 15 February 2026'
+    """
+    words = CITATION_WORDS.get(lang, CITATION_WORDS["it"])
+    name = manifest.licence if manifest.licence_name is None else manifest.licence_name
+    if manifest.is_template:
+        licence = words["owner"]
+    elif not name:
+        licence = words["none"]
+    else:
+        licence = f"{words['licence']} {name}"
+        if not manifest.licence_verified:
+            licence += f" ({words['check']})"
+    date = f"{words['as_of']} {human_date(manifest.date, lang)}" if manifest.date else ""
+    if manifest.is_template:
+        date = ""
+    parts = [manifest.credit or manifest.publisher, licence, date]
+    return f"{manifest.label(lang)} — " + ", ".join(p for p in parts if p)
+
+
+def human_date(text: str, lang: str = "it") -> str:
+    """An ISO date, month or year from a manifest in the reader's format.
+
+    Examples
+    --------
+    >>> human_date("2026-02-15"), human_date("2015-01"), human_date("2010-2020", "en")
+    ('15/2/2026', '1/2015', '2010-2020')
+    """
+    import datetime as dt
+
+    from territorio.i18n import MONTHS_EN, format_date
+
+    try:
+        return format_date(dt.date.fromisoformat(text), lang)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if match:
+        year, month = int(match[1]), int(match[2])
+        return f"{MONTHS_EN[month - 1]} {year}" if lang == "en" else f"{month}/{year}"
+    return text
 
 
 def parse_manifest(data: dict, path: Path) -> Manifest:

@@ -12,7 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import pandas as pd
 
+#: Marker of each point overlay (QGIS's names), so that layers differ by shape as well as colour.
+MARKER_SHAPES = {
+    "nodi": "circle",
+    "scuole_sec2": "square",
+    "ospedali": "cross_fill",
+    "farmacie": "star",
+    "scenario_5g_siti": "triangle",
+    "cmm_siti_5g_siti": "triangle",
+}
 CLASSIFICATIONS = ("quantiles", "natural_breaks", "breaks", "categories")
 
 
@@ -38,6 +48,13 @@ class Choropleth:
     title
         Short name per language ("Suolo consumato 2024"): the QGIS style and map theme, the
         map's layer name. Empty: a shortened description of the column.
+    order
+        Categories in the order a reader expects (stages of works, yes before no); values not
+        listed follow in alphabetical order.
+    labels
+        A reader's label per category and language (``{"rete": {"it": "misurato"}}``).
+    about
+        What the map shows, per language: one or two sentences on the page beside it.
     """
 
     column: str
@@ -47,6 +64,14 @@ class Choropleth:
     palette: str = "YlOrRd"
     year: str = ""
     title: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    order: tuple[str, ...] = ()
+    labels: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)
+    about: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def scenario(self) -> bool:
+        """Whether the column shows a scenario (a plan's hypothesis, not observed data)."""
+        return is_scenario(self.column)
 
     def __post_init__(self) -> None:
         if self.classification not in CLASSIFICATIONS:
@@ -65,6 +90,56 @@ class Choropleth:
         if self.title:
             return self.title.get(lang) or self.title.get("it") or next(iter(self.title.values()))
         return short_label(description) if description else self.column
+
+
+SCENARIO_PREFIX = "scenario_"
+
+
+def is_scenario(name: str) -> bool:
+    """Whether a column or layer name belongs to a scenario (named ``scenario_…``).
+
+    Examples
+    --------
+    >>> is_scenario("scenario_5g_popolazione_pct"), is_scenario("cmm_siti_5g_siti")
+    (True, False)
+    """
+    return name.startswith(SCENARIO_PREFIX)
+
+
+def scenario_label(name: str, scenario: bool) -> str:
+    """``name`` led by SCENARIO when it shows a scenario (not observed data), never twice.
+
+    Examples
+    --------
+    >>> scenario_label("Siti 5G", True), scenario_label("SCENARIO 5G", True)
+    ('SCENARIO — Siti 5G', 'SCENARIO 5G')
+    """
+    return f"SCENARIO — {name}" if scenario and not name.startswith("SCENARIO") else name
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Which comuni hold an estimated (not measured) value of some columns.
+
+    Attributes
+    ----------
+    flag
+        Column of the indicator table telling how each value was obtained.
+    value
+        The flag's value that marks an estimate (``"stima"``).
+    note
+        Why the value is an estimate, per language (shown beside the map and the table).
+    """
+
+    flag: str
+    value: object
+    note: dict[str, str]
+
+    def mask(self, table: pd.DataFrame) -> pd.Series | None:
+        """Boolean Series over ``table``'s rows: True where the value is an estimate."""
+        if self.flag not in table.columns:
+            return None
+        return table[self.flag].astype(object) == self.value
 
 
 def short_label(text: str, limit: int = 60) -> str:
@@ -137,11 +212,18 @@ class MapContent:
         Title of each declared theme per language (page titles), in run order.
     groups
         Short name of each theme per language (QGIS layer groups).
+    estimates
+        Columns whose values are estimated in some comuni, and the rule that says where.
+    rows
+        Extra rows of each theme in the atlas table (column, short title per language),
+        after the theme's choropleths.
     """
 
     choropleths: dict[str, list[Choropleth]] = field(default_factory=dict)
     overlays: dict[str, list[Overlay]] = field(default_factory=dict)
     charts: dict[str, str] = field(default_factory=dict)  # pro_com_t -> inline SVG
+    estimates: dict[str, Estimate] = field(default_factory=dict)  # column -> its estimate rule
+    rows: dict[str, list[tuple[str, dict[str, str]]]] = field(default_factory=dict)
     titles: dict[str, dict[str, str]] = field(default_factory=dict)
     groups: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -159,6 +241,16 @@ class MapContent:
         """Register an overlay of ``theme``."""
         self._check(theme)
         self.overlays.setdefault(theme, []).append(layer)
+
+    def estimated(self, columns: list[str], estimate: Estimate) -> None:
+        """Mark ``columns`` as estimated where ``estimate`` says so (maps, atlas, tooltips)."""
+        for column in columns:
+            self.estimates[column] = estimate
+
+    def row(self, theme: str, column: str, title: dict[str, str]) -> None:
+        """Add ``column`` to the atlas table of ``theme`` under the short ``title``."""
+        self._check(theme)
+        self.rows.setdefault(theme, []).append((column, title))
 
     def group(self, theme: str, lang: str = "it") -> str:
         """The QGIS group name of ``theme`` (the theme name if it was never declared)."""

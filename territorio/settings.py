@@ -42,6 +42,11 @@ class OutputConfig:
 
     directory: str = doc("Output directory (relative to the working directory).", "maps")
     lang: str = doc("Language of reports and maps: it or en.", "it")
+    self_contained: bool = doc(
+        "Web maps carry Leaflet and their data inline, so that each page works when sent on "
+        "its own (larger files).",
+        False,
+    )
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:

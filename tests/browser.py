@@ -55,20 +55,23 @@ class Page:
 
     def comune_features(self) -> int:
         return self.page.evaluate(
-            """() => { const m = window[document.querySelector('.folium-map').id];
+            """() => { const m = window.territorioMap;
                const seen = new Set();
-               m.eachLayer(l => { if (l.feature && l.feature.properties.pro_com_t && l.setStyle)
-                   seen.add(l.feature.properties.pro_com_t); }); return seen.size; }"""
+               m.eachLayer(l => { const f = l.feature;
+                 if (f && f.properties.i !== undefined && l.setStyle) seen.add(f.properties.i); });
+               return seen.size; }"""
         )
 
     def hover_text(self, match: str) -> str | None:
-        """Hover the first feature whose (escaped) properties contain ``match``; return the
-        tooltip's text as the reader sees it."""
+        """Hover the first feature whose tooltip HTML contains ``match`` (escaped text);
+        return the tooltip's text as the reader sees it."""
         return self.page.evaluate(
-            """(match) => { const m = window[document.querySelector('.folium-map').id];
+            """(match) => { const m = window.territorioMap;
                let target = null;
-               m.eachLayer(l => { if (target || !l.feature) return;
-                 if (JSON.stringify(l.feature.properties).indexOf(match) >= 0) target = l; });
+               m.eachLayer(l => { if (target || !l.feature || !l.getTooltip()) return;
+                 const c = l.getTooltip()._content;
+                 const html = typeof c === 'function' ? c(l) : String(c);
+                 if (html.indexOf(match) >= 0) target = l; });
                if (!target) return null;
                const at = target.getLatLng ? target.getLatLng() : target.getBounds().getCenter();
                target.fire('mouseover', {latlng: at, originalEvent: {}}, true);
@@ -76,6 +79,10 @@ class Page:
                return tips.length ? tips[tips.length - 1].textContent : null; }""",
             match,
         )
+
+    def visible_text(self, selector: str) -> str:
+        """The text a reader sees in ``selector`` (all matches)."""
+        return "\n".join(self.page.locator(selector).all_inner_texts())
 
     def screenshot(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -37,7 +37,9 @@ def sha256(path: Path) -> str:
 
 def write_manifest(layers: Path, mirror: Path, **fields: object) -> Path:
     """Write a manifest for a file already in the mirror, with its real checksum."""
-    fields.setdefault("title", {"it": str(fields["id"]), "en": str(fields["id"])})
+    # a title as a publisher would write it, never the layer id
+    title = str(fields["id"]).replace("_", " ").capitalize() + " (prova)"
+    fields.setdefault("title", {"it": title, "en": title})
     for key, value in {
         "theme": "territorio",
         "status": "real",

@@ -16,6 +16,7 @@ from territorio.access.analysis import MODES
 from territorio.access.config import AccessConfig
 from territorio.codes import KEY
 from territorio.crs import WORK_CRS
+from territorio.mapspec import Estimate
 from territorio.network.times import AccessResult
 
 NODATA = -1.0
@@ -27,6 +28,16 @@ def _raster(result: AccessResult, values: np.ndarray, fill: float, dtype: str) -
     out[grid.rows, grid.cols] = values
     return out
 
+
+NOT_ESTIMATED = {"accesso_metodo", "accesso_quota_rete_pct"}
+ACCESS_ESTIMATE = Estimate(
+    "accesso_metodo",
+    "stima",
+    {
+        "it": "fuori dall'estratto della rete stradale: tempi stimati in linea d'aria × tortuosità",
+        "en": "outside the street-network extract: times estimated as straight line × circuity",
+    },
+)
 
 TIFF_BANDS = ("tempo_piedi_min", "tempo_bici_min", "metodo_1rete_2stima")
 

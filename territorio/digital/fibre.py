@@ -42,7 +42,9 @@ def agcom_indicators(agcom: pd.DataFrame) -> pd.DataFrame:
         Indexed by ``pro_com_t``: ``famiglie_residenti``, ``famiglie_ftth``,
         ``ftth_famiglie_pct``, ``ftth_famiglie_<first>_pct``, ``ftth_famiglie_var_pp``,
         ``ftth_punti_pct`` (FTTH points among points reached by any fixed network),
-        ``rete_fissa_celle_20m``, ``ftth_celle_pct``, ``fttc_celle_pct``.
+        ``rete_fissa_celle_20m``, ``ftth_celle_pct``, ``fttc_celle_pct`` and ``ftth_dato``:
+        ``AGCOM`` where the FTTH families are published, ``dedotto`` where a blank was read as
+        0 because the comune has no FTTH point.
 
     Examples
     --------
@@ -72,6 +74,9 @@ def agcom_indicators(agcom: pd.DataFrame) -> pd.DataFrame:
     out["rete_fissa_celle_20m"] = now[CELLS]
     out["ftth_celle_pct"] = 100.0 * now[CELLS_FTTH] / now[CELLS]
     out["fttc_celle_pct"] = 100.0 * now[CELLS_FTTC] / now[CELLS]
+    inferred = no_ftth[frame["data_riferimento"] == latest]
+    inferred.index = frame.loc[inferred.index, KEY]
+    out["ftth_dato"] = np.where(inferred.reindex(out.index, fill_value=False), "dedotto", "AGCOM")
     return out
 
 

@@ -199,9 +199,9 @@ class OutputSet:
         return target
 
     def write_map(self, relative: str, page: Any) -> Path:
-        """A folium map as a standalone HTML page."""
+        """A web page (:class:`territorio.webmap.render.Page`, or any text) as UTF-8 HTML."""
         target = self.path(relative)
-        page.save(str(target))
+        target.write_text(str(page), encoding="utf-8")
         return target
 
     def write_geopackage(self, relative: str, layers: list[QgisLayer]) -> Path:

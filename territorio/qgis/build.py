@@ -21,7 +21,7 @@ from territorio.codes import KEY
 from territorio.crs import WORK_CRS
 from territorio.i18n import pick
 from territorio.indicators import Column
-from territorio.mapspec import MapContent, Overlay, short_label
+from territorio.mapspec import MARKER_SHAPES, MapContent, Overlay, scenario_label, short_label
 from territorio.qgis import styles
 from territorio.qgis.layers import QgisLayer
 from territorio.qgis.words import text
@@ -96,15 +96,7 @@ FIELD_ALIASES_EN = {
     "unita": "Unit",
 }
 FIELD_ALIASES = {"it": FIELD_ALIASES_IT, "en": FIELD_ALIASES_EN}
-#: Marker of each point layer, so that layers differ by shape as well as colour.
-SHAPES = {
-    "nodi": "circle",
-    "scuole_sec2": "square",
-    "ospedali": "cross_fill",
-    "farmacie": "star",
-    "scenario_5g_siti": "triangle",
-    "cmm_siti_5g_siti": "triangle",
-}
+SHAPES = MARKER_SHAPES
 WORDS = {
     "it": {"dist": "distanza", "pop": "popolazione", "freq": "frequenza", "n": "numero"},
     "en": {"dist": "distance", "pop": "population", "freq": "frequency", "n": "number"},
@@ -176,17 +168,6 @@ def source_records(catalog: Catalog, layer_ids: list[str], lang: str = "it") -> 
             }
         )
     return records
-
-
-def scenario_label(name: str, scenario: bool) -> str:
-    """``name`` led by SCENARIO when it shows a scenario (not observed data).
-
-    Examples
-    --------
-    >>> scenario_label("Siti 5G", True), scenario_label("SCENARIO 5G", True)
-    ('SCENARIO — Siti 5G', 'SCENARIO 5G')
-    """
-    return f"{SCENARIO} — {name}" if scenario and not name.startswith(SCENARIO) else name
 
 
 def _unique(name: str, taken: set[str]) -> str:

@@ -12,13 +12,24 @@ from territorio.digital.config import DigitalConfig
 from territorio.digital.siting import GREEDY_GUARANTEE, SitingResult
 from territorio.indicators import Column, Ratio
 from territorio.loaders import load_candidates, load_register
-from territorio.mapspec import Choropleth, Overlay
+from territorio.mapspec import Choropleth, Estimate, Overlay
 from territorio.pipeline import RunContext, Theme
 from territorio.population import PopulationGrid
 from territorio.spatial import assign_comune
 from territorio.territory import Territory
 
 FOLDER = "digitale"
+#: Stages of an Infratel BUL intervention in the order works go through them.
+BUL_STAGES = (
+    "in programmazione",
+    "in progettazione definitiva",
+    "in progettazione esecutiva",
+    "in esecuzione",
+    "in collaudo",
+    "terminato / in programmazione",
+    "terminato",
+    "nessun intervento BUL",
+)
 SCENARIO_LABEL = "scenario: {n} siti su sedi scolastiche CMM"
 
 
@@ -111,6 +122,17 @@ def _fibre_columns(first_tag: str) -> list[Column]:
             {
                 "it": "Celle raggiunte da FTTC tra quelle raggiunte da rete fissa",
                 "en": "Cells reached by FTTC among cells reached by a fixed network",
+            },
+            agcom,
+        ),
+        Column(
+            "ftth_dato",
+            "",
+            {
+                "it": "Origine delle famiglie FTTH: 'AGCOM' se pubblicate, 'dedotto' se AGCOM "
+                "lascia il dato vuoto e il comune non ha punti FTTH (letto come 0)",
+                "en": "Origin of the FTTH families: 'AGCOM' when published, 'dedotto' where "
+                "AGCOM leaves a blank and the comune has no FTTH point (read as 0)",
             },
             agcom,
         ),
@@ -337,9 +359,23 @@ def _register_maps(
             "breaks",
             breaks=(25.0, 50.0, 75.0, 90.0, 100.0),
             palette="GnBu",
-            year="2025-06-30",
-            title={"it": "FTTH (famiglie raggiunte)", "en": "FTTH (households reached)"},
+            year="30/6/2025" if ctx.config.lang == "it" else "30 June 2025",
+            title={"it": "Fibra FTTH: famiglie raggiunte", "en": "FTTH fibre: families reached"},
         ),
+    )
+    ctx.maps.estimated(
+        ["ftth_famiglie_pct", "famiglie_ftth"],
+        Estimate(
+            "ftth_dato",
+            "dedotto",
+            {
+                "it": "dato AGCOM vuoto, letto come 0 perché il comune non ha punti FTTH",
+                "en": "AGCOM blank, read as 0 because the comune has no FTTH point",
+            },
+        ),
+    )
+    ctx.maps.row(
+        "digitale", "famiglie_ftth", {"it": "Famiglie raggiunte da FTTH", "en": "FTTH families"}
     )
     ctx.maps.choropleth(
         "digitale",
@@ -356,7 +392,11 @@ def _register_maps(
             "bul_stato_fibra",
             "categories",
             palette="Set3",
-            title={"it": "Piano BUL: stato fibra", "en": "BUL plan: fibre status"},
+            title={
+                "it": "Piano Banda Ultra Larga (BUL): stato della fibra",
+                "en": "Ultra-broadband plan (BUL): fibre status",
+            },
+            order=BUL_STAGES,
         ),
     )
     source = ctx.catalog.manifest("scuole_sedi" if prefix == "scenario_5g" else "cmm_siti_5g")
@@ -370,7 +410,7 @@ def _register_maps(
                 ("pro_com_t", {"it": "Comune (codice)", "en": "Comune (code)"}),
                 ("area_coperta_ha", {"it": "Area coperta (ha)", "en": "Area covered (ha)"}),
             ],
-            color="#6a3d9a",
+            color="#e7298a",
             source=source.attribution(ctx.config.lang),
             show=True,
             sources=(source.id,),
@@ -389,7 +429,7 @@ def _register_maps(
                 (name, {"it": "Sito", "en": "Site"}),
                 ("raggio_m", {"it": "Raggio (m)", "en": "Radius (m)"}),
             ],
-            color="#6a3d9a",
+            color="#e7298a",
             source=source.attribution(ctx.config.lang),
             show=True,
             sources=(source.id,),

@@ -8,7 +8,9 @@ import numpy as np
 from territorio.access.analysis import MODES
 from territorio.access.config import AccessConfig
 from territorio.access.layers import (
+    ACCESS_ESTIMATE,
     NODATA,
+    NOT_ESTIMATED,
     TIFF_BANDS,
     access_layers,
     station_table,
@@ -223,8 +225,32 @@ def _register_maps(
             "categories",
             palette="Pastel1",
             title={"it": "Metodo di calcolo dell'accesso", "en": "Access method"},
+            order=("rete", "stima"),
+            labels={
+                "rete": {"it": "calcolato sulla rete stradale", "en": "computed on the network"},
+                "stima": {
+                    "it": "stima (linea d'aria × tortuosità)",
+                    "en": "estimate (straight line × circuity)",
+                },
+            },
         ),
     )
+    estimated = [
+        c
+        for c in ctx.table.columns
+        if c.startswith(("accesso_", "tempo_mediano_")) and c not in NOT_ESTIMATED
+    ]
+    ctx.maps.estimated(estimated, ACCESS_ESTIMATE)
+    for column, title in (
+        ("accesso_15min_piedi_pct", {"it": "Accesso a piedi 15 min", "en": "Walking 15 min"}),
+        ("accesso_15min_bici_pct", {"it": "Accesso in bici 15 min", "en": "Cycling 15 min"}),
+        (
+            "tempo_mediano_bici_min",
+            {"it": "Tempo mediano in bici", "en": "Median cycling time"},
+        ),
+    ):
+        if column in ctx.table.columns:
+            ctx.maps.row("mobilita", column, title)
     fields = [
         ("nome", {"it": "Nodo", "en": "Node"}),
         ("modi", {"it": "Modi", "en": "Modes"}),

@@ -6,6 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from territorio.access.layers import ACCESS_ESTIMATE
 from territorio.codes import KEY
 from territorio.indicators import Column, Ratio
 from territorio.mapspec import Choropleth, Overlay
@@ -420,11 +421,32 @@ def _register_maps(ctx: RunContext, layers: dict) -> None:
         "servizi",
         Choropleth(
             "case_comunita_previste",
-            "categories",
+            "breaks",
+            breaks=(0, 1, 2, 5),
             palette="Oranges",
             title={"it": "Case della Comunità previste", "en": "Planned Community Houses"},
         ),
     )
+    ctx.maps.estimated([c for c in ctx.table.columns if c.startswith(prefix)], ACCESS_ESTIMATE)
+    for column, title in (
+        ("scuole_sec2_sedi", {"it": "Sedi di scuole superiori", "en": "Upper-secondary sites"}),
+        ("scuole_sec2_allievi", {"it": "Allievi delle scuole superiori", "en": "Pupils"}),
+        ("ospedali", {"it": "Ospedali", "en": "Hospitals"}),
+        ("farmacie", {"it": "Farmacie", "en": "Pharmacies"}),
+        (
+            "ospedali_comunita_previsti",
+            {"it": "Ospedali di Comunità previsti", "en": "Planned Community Hospitals"},
+        ),
+        (
+            "cot_previste",
+            {
+                "it": "Centrali Operative Territoriali (COT) previste",
+                "en": "Planned Territorial Operations Centres (COT)",
+            },
+        ),
+    ):
+        if column in ctx.table.columns:
+            ctx.maps.row("servizi", column, title)
     node = [
         ("nodo_nome", {"it": "Nodo più vicino", "en": "Nearest node"}),
         ("tempo_piedi_nodo_min", {"it": "Minuti a piedi", "en": "Minutes on foot"}),

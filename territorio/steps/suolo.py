@@ -308,6 +308,12 @@ def land_step(ctx: RunContext) -> None:
                 },
             ),
         )
+    if f"suolo_consumato_{latest}_ha" in indicators.columns:
+        ctx.maps.row(
+            "suolo",
+            f"suolo_consumato_{latest}_ha",
+            {"it": f"Suolo consumato {latest} (ettari)", "en": f"Consumed soil {latest} (ha)"},
+        )
     _threshold_check(ctx, cfg)
     if cfg.source == "ispra_table":
         ctx.note(
@@ -563,9 +569,9 @@ def _write_charts(ctx: RunContext, series: pd.DataFrame, published_from: int | N
         note = "Fonte: raster dell'utente" if lang == "it" else "Source: user rasters"
     else:
         note = (
-            "Fonte: ISPRA/SNPA 2025, CC BY 4.0; tratteggio: valori ricostruiti"
+            "ISPRA/SNPA 2025, CC BY 4.0 · ● pubblicato · ○ ricostruito dai flussi"
             if lang == "it"
-            else "Source: ISPRA/SNPA 2025, CC BY 4.0; dashed: rebuilt values"
+            else "ISPRA/SNPA 2025, CC BY 4.0 · ● published · ○ rebuilt from flows"
         )
     for code, part in series.groupby(KEY):
         svg = series_svg(

@@ -161,9 +161,18 @@ def territory_step(ctx: RunContext) -> None:
             "parco_sud",
             "categories",
             palette="Greens",
-            title={"it": "Parco Agricolo Sud Milano", "en": "Parco Agricolo Sud Milano"},
+            title={
+                "it": "Comuni del Parco Agricolo Sud Milano",
+                "en": "Comuni of the Parco Agricolo Sud Milano",
+            },
+            order=("True", "False"),
+            labels={
+                "True": {"it": "aderente al parco", "en": "member of the park"},
+                "False": {"it": "non aderente", "en": "not a member"},
+            },
         ),
     )
+    ctx.maps.row("territorio", "superficie_km2", {"it": "Superficie", "en": "Area"})
     unassigned = int(comuni["zona_omogenea"].isna().sum())
     if unassigned:
         zones = sorted(comuni["zona_omogenea"].dropna().unique())
