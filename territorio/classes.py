@@ -123,7 +123,7 @@ def classify(values: pd.Series, spec: Choropleth, lang: str, unit: str = "") -> 
     (['1,00 – 2,50', '2,50 – 10,0'], [0, 0, 1, 1, -1])
     >>> zeros = pd.Series([0.0, 0.0, 0.0, 5.0, 10.0, 20.0])
     >>> classify(zeros, Choropleth("x", k=3), "it", "ab.").labels
-    ['0', '5 – 10', '11 – 20']
+    ['0', '1 – 10', '11 – 20']
     """
     if spec.classification == "categories":
         present = set(values.dropna().astype(str).unique())
@@ -162,14 +162,17 @@ def classify(values: pd.Series, spec: Choropleth, lang: str, unit: str = "") -> 
     if zero_class:
         positive = np.searchsorted(bins, data, side="left")
         index[valid] = np.where(data == 0, 0, positive + 1)
-        lows, bins = [0.0, *lows], [0.0, *bins]
+        # the first positive class is (0, b1]: every positive value is in a class
+        lows, bins = [0.0, 0.0, *lows[1:]], [0.0, *bins]
     else:
         index[valid] = classifier.yb
     counted = unit in COUNT_UNITS
     labels = [
-        _range_label(lo, hi, i > 0 and not (zero_class and i == 1), counted, unit, lang)
+        _range_label(lo, hi, i > 0, counted, unit, lang)
         for i, (lo, hi) in enumerate(zip(lows, bins, strict=True))
     ]
+    if zero_class and len(labels) > 1 and not counted:
+        labels[1] = f"> 0 – {fmt_number(bins[1], unit, lang)}"
     colors = (
         color_brewer(spec.palette, max(3, len(bins)))[: len(bins)]
         if len(bins) >= 3
@@ -188,6 +191,4 @@ def _range_label(lo: float, hi: float, open_low: bool, counted: bool, unit: str,
             return fmt(high, lang)
         return f"{fmt(low, lang)} – {fmt(high, lang)}"
     low_text, high_text = fmt_number(lo, unit, lang), fmt_number(hi, unit, lang)
-    if low_text == fmt_number(0.0, unit, lang) and lo > 0:
-        low_text = "> 0"  # a positive class next to the class of zeros
     return high_text if low_text == high_text else f"{low_text} – {high_text}"
