@@ -271,7 +271,7 @@ class Catalog:
         except MirrorNotFoundError as exc:
             return LayerStatus(manifest, None, False, None, user, str(exc).splitlines()[0])
         except MissingFileError as exc:
-            return LayerStatus(manifest, exc.path, False, None, user, "file not found")
+            return LayerStatus(manifest, exc.path, False, None, user, f"file not found: {exc.path}")
         if user:
             return LayerStatus(manifest, path, True, None, True)
         ok = self.sha256(path) == manifest.sha256
@@ -418,9 +418,11 @@ class Catalog:
             except OSError as exc:
                 tmp.close()
                 tmp_path.unlink(missing_ok=True)
-                raise UnreadableFileError(
-                    Path(manifest.download_url), "a download", str(exc)
-                ) from exc
+                reason = getattr(exc, "reason", None) or exc.strerror or exc
+                raise TerritorioError(
+                    f"layer {layer_id!r}: cannot download {manifest.download_url}: {reason}. "
+                    "Without internet, use the layer mirror (--data DIR or TERRITORIO_DATA)."
+                ) from None
         actual = self.sha256(tmp_path)
         if actual != manifest.sha256:
             tmp_path.unlink(missing_ok=True)

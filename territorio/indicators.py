@@ -135,6 +135,8 @@ class IndicatorTable:
     def __init__(self, codes: Sequence[str]) -> None:
         self.frame = pd.DataFrame(index=pd.Index(list(codes), name=KEY))
         self.columns: dict[str, Column] = {}
+        #: the theme (step) that added each column: the sheets of the XLSX table
+        self.theme_of: dict[str, str] = {}
 
     def add(self, values: pd.DataFrame, columns: Sequence[Column], *, source: str = "step") -> None:
         """Add documented columns.
@@ -176,6 +178,7 @@ class IndicatorTable:
         self.frame = self.frame.join(values[names], how="left")
         for column in columns:
             self.columns[column.name] = column
+            self.theme_of[column.name] = source.split(" ", 1)[0]
 
     def to_frame(self) -> pd.DataFrame:
         """The table with ``pro_com_t`` as first column."""

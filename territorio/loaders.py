@@ -28,9 +28,11 @@ from territorio.errors import (
     MirrorNotFoundError,
     MissingFileError,
     UnknownCodeError,
+    UnknownLayerError,
 )
 from territorio.network.graph import StreetNetwork
 from territorio.network.times import AccessResult, network_area
+from territorio.plausibility import ImplausibleInputError
 from territorio.population import PopulationModel, polygon_density
 from territorio.readers import (
     builtin_areas,
@@ -75,13 +77,15 @@ def load_territory(catalog: Catalog, areas: dict[str, Area] | None = None) -> Te
     (133, 2024, 3245459)
     """
     frames = {layer_id: catalog.read(layer_id) for layer_id in TERRITORY_LAYERS}
+    areas = builtin_areas() if areas is None else areas
+    _check_area_codes(catalog, areas, set(frames["cmm_comuni"][KEY]))
     territory = build_territory(
         frames["cmm_comuni"],
         frames["cmm_confine"],
         frames["istat_popolazione"],
         frames["parco_sud_comuni"],
         frames["zone_omogenee"],
-        areas=builtin_areas() if areas is None else areas,
+        areas=areas,
         expected_count=catalog.manifest("cmm_comuni").expected_count,
         sources={
             "comuni": str(catalog.path("cmm_comuni")),
@@ -92,6 +96,30 @@ def load_territory(catalog: Catalog, areas: dict[str, Area] | None = None) -> Te
         reference_area_ha=_reference_area(catalog),
     )
     return territory
+
+
+#: Every Italian comune: custom areas may hold comuni of other provinces, not unknown codes.
+ITALY_COMUNI = "italia_comuni"
+
+
+def _check_area_codes(catalog: Catalog, areas: dict[str, Area], cmm_codes: set[str]) -> None:
+    """Custom-area codes outside the CMM must be Italian comuni (ISTAT 2023), else an error."""
+    outside = {c for area in areas.values() for c in area.codes if c not in cmm_codes}
+    if not outside:
+        return
+    try:
+        italy = set(catalog.read(ITALY_COMUNI)[KEY])
+    except (MissingFileError, MirrorNotFoundError, LayerNotAvailableError, UnknownLayerError):
+        return  # without the national layer codes outside the CMM cannot be checked
+    for area in areas.values():
+        unknown = {c: i + 1 for i, c in enumerate(area.codes) if c in outside and c not in italy}
+        if unknown:
+            raise UnknownCodeError(
+                area.source or f"[areas.{area.id}]",
+                f"areas.{area.id}.codes",
+                unknown,
+                "the Italian comuni (ISTAT 2023); codes are 6 digits, province + comune",
+            )
 
 
 REFERENCE_AREA_LAYER = "ispra_suolo_wide"
@@ -185,6 +213,30 @@ def load_street_network(
     return network, network_area(network, box), path
 
 
+def _check_network(
+    network: StreetNetwork, area: shapely.Geometry, territory: Territory, path: Path
+) -> None:
+    """Refuse a street file without streets, or one that lies outside the territory."""
+    if network.n_nodes == 0 or len(network.u) == 0:
+        raise ImplausibleInputError(
+            f"{path}: no streets in the file; expected OSM ways tagged highway=* (an extract "
+            "of the territory, e.g. Wikimedia Italia's province 015 or Geofabrik nord-ovest)",
+            f"{path}: nessuna strada nel file; attese vie OSM con highway=* (un estratto del "
+            "territorio, es. la provincia 015 di Wikimedia Italia o Geofabrik nord-ovest)",
+        )
+    outline = shapely.union_all(territory.outline.geometry.values)
+    inside = shapely.area(shapely.intersection(area, outline)) if not area.is_empty else 0.0
+    if inside <= 0.0:
+        gap_km = shapely.distance(area, outline) / 1000
+        gap_it = f"{gap_km:,.1f}".replace(",", " ").replace(".", ",")
+        raise ImplausibleInputError(
+            f"{path}: the streets lie outside the territory ({gap_km:,.1f} km away); expected "
+            "an OSM extract covering the comuni",
+            f"{path}: le strade cadono fuori dal territorio (a {gap_it} km); atteso un "
+            "estratto OSM che copra i comuni",
+        )
+
+
 def load_stations(catalog: Catalog, territory: Territory, cfg: AccessConfig) -> gpd.GeoDataFrame:
     """Interchange nodes merged into stations with LUM class and rail service (catalogue layers).
 
@@ -231,6 +283,7 @@ def load_access(
     ('stima', 79.5)
     """
     network, area, path = load_street_network(catalog, cfg, base=base, progress=progress)
+    _check_network(network, area, territory, path)
     stations = load_stations(catalog, territory, cfg)
     population = population or load_population_model(catalog, territory)
     grid = population.grid(cfg.cell_m)
@@ -281,6 +334,7 @@ def load_register(
         crs=cfg.sites_crs or None,
         radius_by_technology=cfg.radius_by_technology,
         small_cell_radius_m=cfg.small_cell_radius_m,
+        comuni=territory.comuni[["pro_com_t", "comune", "geometry"]],
     )
     catalog.used["cmm_siti_5g"] = Path(path)
     return register
@@ -381,4 +435,14 @@ def load_population_model(
             frame, manifest.columns[0], label, source=str(catalog.path(GHSL_POPULATION))
         )
         source = GHSL_POPULATION
-    return PopulationModel(territory.comuni, residents, year, density, source)
+    model = PopulationModel(territory.comuni, residents, year, density, source)
+    if cfg.grid and len(model.uniform_codes()) == len(territory.comuni):
+        raise ImplausibleInputError(
+            f"{cfg.grid}: the population grid has nobody in any comune of the territory (all "
+            "nodata, zero, or outside it: is its CRS right?); expected people per cell or "
+            "pixel over the territory",
+            f"{cfg.grid}: la griglia di popolazione non ha nessuno in alcun comune del "
+            "territorio (tutta nodata, zero, o fuori: il suo CRS è giusto?); attese persone "
+            "per cella o pixel sul territorio",
+        )
+    return model

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from territorio._version import __version__
 from territorio.catalog import Catalog
+from territorio.glossary import describe
 from territorio.i18n import pick
-from territorio.indicators import Column, Formula, Ratio
+from territorio.indicators import Column, IndicatorTable
+from territorio.tables import (
+    aggregation_text,
+    dictionary_sheet,
+    header,
+    present,
+    theme_sheets,
+)
 
 if TYPE_CHECKING:
+    from territorio.outputs import OutputSet, WrittenTable
     from territorio.pipeline import RunContext
 
 TABLE_FILE = "indicatori_comuni.csv"
@@ -69,6 +80,31 @@ _T = {
     "count_true": {"it": "numero di comuni", "en": "number of comuni"},
     "none": {"it": "—", "en": "—"},
     "user": {"it": "file dell'utente", "en": "user file"},
+    "undocumented": {"it": "(non documentata)", "en": "(undocumented)"},
+    "file_table_it": {
+        "it": "una riga per comune, chiave `pro_com_t` (codice ISTAT a 6 caratteri); "
+        "per Excel in italiano: UTF-8 con BOM, separatore punto e virgola, virgola decimale.",
+        "en": "one row per comune, key `pro_com_t` (6-character ISTAT code); for Excel in "
+        "Italian: UTF-8 with BOM, semicolon separator, decimal comma.",
+    },
+    "file_xlsx": {
+        "it": "accanto a ogni tabella CSV la cartella di lavoro XLSX con intestazioni "
+        "leggibili e unità, sì/no, interi, codici come testo e il foglio «Dizionario»; "
+        "`indicatori_comuni.xlsx` ha un foglio per tema.",
+        "en": "beside every CSV table an XLSX workbook with readable headers and units, "
+        "yes/no, whole numbers, codes as text and a «Dictionary» sheet; "
+        "`indicatori_comuni.xlsx` has one sheet per theme.",
+    },
+    "file_dictionary_csv": {
+        "it": "ogni colonna di ogni tabella: tabella, colonna, intestazione, unità, "
+        "descrizione, fonti, aggregazione.",
+        "en": "every column of every table: table, column, header, unit, description, "
+        "sources, aggregation.",
+    },
+    "table_head": {
+        "it": "| colonna | unità | descrizione |",
+        "en": "| column | unit | description |",
+    },
 }
 
 
@@ -77,13 +113,19 @@ def _t(key: str, lang: str) -> str:
 
 
 def write_indicator_outputs(ctx: RunContext, step_names: Sequence[str]) -> None:
-    """Write the per-comune table, the group aggregates and the data dictionary."""
+    """Write the per-comune table, the group aggregates and the data dictionary.
+
+    The dictionary documents every column of every table the run wrote (Markdown, and
+    ``dizionario_dati.csv`` for programs); with ``[output] xlsx`` each table also gets an
+    XLSX workbook for people (:func:`write_workbooks`).
+    """
     lang = ctx.config.lang
     frame = ctx.table.to_frame()
     ctx.outputs.write_csv(TABLE_FILE, frame)
     groups = ctx.table.aggregate(ctx.territory.groups())
     ctx.outputs.write_csv(GROUPS_FILE, groups)
     ctx.outputs.write_csv(COVERAGE_FILE, ctx.table.coverage(ctx.territory.groups()))
+    entries = table_entries(ctx.outputs.tables, ctx.table.columns)
     text = data_dictionary(
         list(ctx.table.columns.values()),
         ctx.catalog,
@@ -91,8 +133,112 @@ def write_indicator_outputs(ctx: RunContext, step_names: Sequence[str]) -> None:
         lang=lang,
         n_comuni=len(frame),
         steps=step_names,
+        tables=entries,
+        excel_csv=ctx.outputs.excel_csv,
+        xlsx=ctx.config["output"].xlsx,
     )
     ctx.outputs.write_text(DICTIONARY_FILE, text)
+    themes = {
+        name: pick(ctx.maps.titles.get(theme, {"it": theme}), lang)
+        for name, theme in ctx.table.theme_of.items()
+    }
+    ctx.outputs.write_csv(DICTIONARY_CSV, dictionary_frame(entries, lang, themes), record=False)
+    if ctx.config["output"].xlsx:
+        write_workbooks(ctx.outputs, entries, ctx.table, ctx.maps.titles, lang)
+
+
+#: Every column of every table, for programs: one row per table and column.
+DICTIONARY_CSV = "dizionario_dati.csv"
+
+
+def write_table_docs(
+    outputs: OutputSet, indicators: Mapping[str, Column], lang: str, xlsx: bool = True
+) -> None:
+    """For a command outside ``run``: the dictionary of its tables, and their workbooks."""
+    entries = table_entries(outputs.tables, indicators)
+    outputs.write_csv(DICTIONARY_CSV, dictionary_frame(entries, lang), record=False)
+    if xlsx:
+        write_workbooks(outputs, entries, None, {}, lang)
+
+
+def table_entries(
+    tables: Mapping[str, WrittenTable], indicators: Mapping[str, Column]
+) -> dict[str, list[tuple[str, Column | None]]]:
+    """For every table written, each column with its documentation (``None`` if it has none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from territorio.outputs import WrittenTable
+    >>> entries = table_entries(
+    ...     {"suolo/serie_comuni.csv": WrittenTable(pd.DataFrame(columns=["anno", "boh"]))}, {}
+    ... )
+    >>> [(name, doc is None) for name, doc in entries["suolo/serie_comuni.csv"]]
+    [('anno', False), ('boh', True)]
+    """
+    entries = {}
+    for relative, table in tables.items():
+        own = {**indicators, **table.docs}
+        entries[relative] = [
+            (str(column), describe(relative, str(column), own, table.passthrough))
+            for column in table.frame.columns
+        ]
+    return entries
+
+
+def dictionary_frame(
+    entries: Mapping[str, list[tuple[str, Column | None]]],
+    lang: str,
+    themes: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """``dizionario_dati.csv``: table, theme, column, header, unit, description, sources, rule.
+
+    ``themes`` gives the theme of the columns of ``indicatori_comuni.csv`` (by title).
+    """
+    themes = themes or {}
+    rows = [
+        {
+            "tabella": relative,
+            "tema": themes.get(column, "") if relative == TABLE_FILE else "",
+            "colonna": column,
+            "intestazione": header(doc, column, lang),
+            "unita": doc.unit if doc else "",
+            "descrizione": doc.text(lang) if doc else _t("undocumented", lang),
+            "fonti": " ".join(doc.sources) if doc else "",
+            "aggregazione": aggregation_text(doc, lang) if doc else "",
+        }
+        for relative, columns in entries.items()
+        for column, doc in columns
+    ]
+    return pd.DataFrame(rows)
+
+
+def write_workbooks(
+    outputs: OutputSet,
+    entries: Mapping[str, list[tuple[str, Column | None]]],
+    table: IndicatorTable | None,
+    titles: Mapping[str, dict[str, str]],
+    lang: str,
+) -> None:
+    """An XLSX beside every CSV table: Italian headers and units, and a Dizionario sheet.
+
+    ``indicatori_comuni.xlsx`` has one sheet per theme; every other workbook one sheet with
+    the table.
+    """
+    for relative, columns in entries.items():
+        written = outputs.tables[relative]
+        docs = dict(columns)
+        if relative == TABLE_FILE and table is not None:
+            sheets = theme_sheets(written.frame, table.theme_of, titles, docs.get, lang)
+            listed = [(s.name, c, docs.get(c)) for s in sheets for c in s.columns]
+        else:
+            stem = relative.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            sheets = [present(stem, written.frame, docs.get, lang)]
+            listed = [(sheets[0].name, c, d) for c, d in columns]
+        book = {s.name: s for s in sheets}
+        dictionary = dictionary_sheet(listed, lang)
+        book[dictionary.name] = dictionary
+        outputs.write_workbook(relative.rsplit(".", 1)[0] + ".xlsx", book)
 
 
 def data_dictionary(
@@ -103,8 +249,11 @@ def data_dictionary(
     lang: str = "it",
     n_comuni: int,
     steps: Sequence[str],
+    tables: Mapping[str, list[tuple[str, Column | None]]] | None = None,
+    excel_csv: bool = False,
+    xlsx: bool = False,
 ) -> str:
-    """Markdown data dictionary: every column with unit and source, notes, sources/licences."""
+    """Markdown data dictionary: every column of every table, notes, sources and licences."""
     today = dt.date.today().isoformat()
     lines = [
         f"# {_t('title', lang)}",
@@ -113,9 +262,11 @@ def data_dictionary(
         "",
         f"## {_t('files', lang)}",
         "",
-        f"- `{TABLE_FILE}`: {_t('file_table', lang)}",
+        f"- `{TABLE_FILE}`: {_t('file_table_it' if excel_csv else 'file_table', lang)}",
         f"- `{GROUPS_FILE}`: {_t('file_groups', lang)}",
         f"- `{COVERAGE_FILE}`: {_t('file_coverage', lang)}",
+        f"- `{DICTIONARY_CSV}`: {_t('file_dictionary_csv', lang)}",
+        *([f"- XLSX: {_t('file_xlsx', lang)}"] if xlsx else []),
         "",
         f"## {_t('columns', lang)} `{TABLE_FILE}`",
         "",
@@ -128,8 +279,16 @@ def data_dictionary(
         sources = ", ".join(f"`{s}`" for s in column.sources)
         lines.append(
             f"| `{column.name}` | {column.unit} | {_md(column.text(lang))} | {sources} | "
-            f"{_aggregation(column, lang)} |"
+            f"{aggregation_text(column, lang)} |"
         )
+    for relative, columns in (tables or {}).items():
+        if relative == TABLE_FILE:
+            continue
+        lines += ["", f"## {_t('columns', lang)} `{relative}`", "", _t("table_head", lang)]
+        lines.append("|---|---|---|")
+        for column, doc in columns:
+            text = doc.text(lang) if doc else _t("undocumented", lang)
+            lines.append(f"| `{column}` | {doc.unit if doc else ''} | {_md(text)} |")
     lines += ["", f"## {_t('notes', lang)}", ""]
     lines += [f"- {_md(n)}" for n in notes] or ["-"]
     lines += [
@@ -152,17 +311,6 @@ def data_dictionary(
         lines += ["", f"### {_t('caveats', lang)}", ""]
         lines += [f"- `{i}`: {_md(c)}" for i, c in caveats]
     return "\n".join(lines) + "\n"
-
-
-def _aggregation(column: Column, lang: str) -> str:
-    rule = column.aggregate
-    if isinstance(rule, Ratio):
-        factor = f"{rule.factor:g} × " if rule.factor != 1 else ""
-        return f"{factor}Σ`{rule.numerator}` / Σ`{rule.denominator}`"
-    if isinstance(rule, Formula):
-        inputs = ", ".join(f"Σ`{name}`" for name in rule.inputs)
-        return f"{pick(rule.text, lang)} ({inputs})" if rule.text else inputs
-    return _t(rule, lang)
 
 
 def _md(text: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from territorio.catalog import Catalog
 from territorio.errors import ConfigError
+from territorio.i18n import pick
 from territorio.indicators import IndicatorTable
 from territorio.loaders import load_population_model, load_territory
 from territorio.mapspec import MapContent
@@ -53,8 +54,9 @@ class RunResult:
     >>> cfg["run"].steps = ["territorio"]
     >>> result = tt.run_pipeline(cfg, out=tempfile.mkdtemp())
     >>> sorted(p.name for p in result.written)
-    ['indicatori_aree.csv', 'indicatori_aree_copertura.csv', 'indicatori_comuni.csv',
-     'indicatori_comuni.md']
+    ['dizionario_dati.csv', 'indicatori_aree.csv', 'indicatori_aree.xlsx',
+     'indicatori_aree_copertura.csv', 'indicatori_aree_copertura.xlsx',
+     'indicatori_comuni.csv', 'indicatori_comuni.md', 'indicatori_comuni.xlsx']
     """
 
     written: list[Path]
@@ -70,9 +72,10 @@ def run_pipeline(
     catalog: Catalog | None = None,
     out: Path | str | None = None,
     progress: Callable[[str], None] | None = None,
-    overwrite: bool = True,
+    overwrite: bool = False,
     themes: Sequence[Theme] = THEMES,
     keep: Callable[[str], bool] | None = None,
+    command: str = "run_pipeline",
 ) -> RunResult:
     """Run the selected steps and write their outputs atomically.
 
@@ -87,13 +90,17 @@ def run_pipeline(
     progress
         Called with a short message during long stages (e.g. building a street network).
     overwrite
-        Whether files already in the output directory may be replaced; when ``False`` and one
-        exists, nothing is written and an error names it.
+        Whether any file already in the output directory may be replaced. By default only
+        the files that the same command with the same steps wrote there are replaced; when
+        another one exists, nothing is written and an error names it.
     themes
         The theme registry (default :data:`territorio.themes.THEMES`).
     keep
         Which output files to write, by relative path (default: all); e.g.
         :func:`territorio.steps.qgis.qgis_files` for the QGIS product alone.
+    command
+        Who runs: recorded beside the outputs with the steps, so that a later run of a
+        different command does not replace them.
 
     Examples
     --------
@@ -109,9 +116,22 @@ def run_pipeline(
         catalog = Catalog.from_config(config)
     territory = load_territory(catalog, config.areas)
     directory = Path(out or config["output"].directory)
-    with OutputSet(directory, overwrite=overwrite, keep=keep) as outputs:
+    producer = command
+    if len(selected) < len(themes):
+        producer += f" [{', '.join(t.name for t in selected)}]"
+    out_cfg = config["output"]
+    with OutputSet(
+        directory,
+        producer=producer,
+        overwrite=overwrite,
+        keep=keep,
+        excel_csv=out_cfg.csv_excel_it,
+        geoparquet=out_cfg.geoparquet,
+    ) as outputs:
         ctx = new_context(config, catalog, territory, outputs, selected, themes, progress)
-        for theme in selected:
+        total = len(selected) + 1
+        for done, theme in enumerate(selected):
+            _advance(progress, done, total, pick(theme.title, config.lang))
             theme.run(ctx)
         if catalog.mismatched:
             layers = ", ".join(sorted(catalog.mismatched))
@@ -123,8 +143,27 @@ def run_pipeline(
                 f"WARNING: sha256 differs from the catalogue for {layers}; read anyway because "
                 "[data] verify_checksums = false. Results may not match the documented data.",
             )
+        _advance(
+            progress,
+            len(selected),
+            total,
+            "Tabelle e dizionario dei dati"
+            if config.lang == "it"
+            else "Tables and data dictionary",
+        )
         write_indicator_outputs(ctx, [t.name for t in selected])
     return RunResult(outputs.written, ctx.notes, ctx.table, territory, ctx.maps)
+
+
+def _advance(progress: Callable[[str], None] | None, done: int, total: int, title: str) -> None:
+    """Tell the progress callback that step ``done + 1`` of ``total`` starts."""
+    if progress is None:
+        return
+    advance = getattr(progress, "advance", None)
+    if advance is not None:
+        advance(done, total, title)
+    else:
+        progress(f"[{done + 1}/{total}] {title}")
 
 
 def new_context(

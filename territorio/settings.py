@@ -47,6 +47,20 @@ class OutputConfig:
         "its own (larger files).",
         False,
     )
+    csv_excel_it: bool = doc(
+        "CSV tables as Excel in Italian opens them (';' separator, decimal comma, UTF-8 with "
+        "BOM) instead of the machine-friendly comma and decimal point.",
+        False,
+    )
+    xlsx: bool = doc(
+        "Beside each CSV table an XLSX workbook with Italian headers and units, sì/no, whole "
+        "numbers, codes as text and a Dizionario sheet (indicatori_comuni: one sheet per theme).",
+        True,
+    )
+    geoparquet: bool = doc(
+        "Beside each GeoPackage its layers as GeoParquet (<name>_geoparquet/<layer>.parquet).",
+        True,
+    )
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:

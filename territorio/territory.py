@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -119,12 +120,16 @@ class Territory:
         return self.comuni.set_index(KEY)[f"popolazione_{year}"]
 
     def lookup(self, query: str) -> pd.Series:
-        """Find one comune by ISTAT code or name (case and accents ignored).
+        """Find one comune by ISTAT code or name.
+
+        Case, accents, apostrophes (``'`` or ``’``) and punctuation are ignored, and each word
+        may be abbreviated: ``"S. Donato"`` finds San Donato Milanese, ``"Cassano d’Adda"``
+        Cassano d'Adda, the way the search of the web maps does.
 
         Raises
         ------
         TerritorioError
-            If nothing matches, with the closest names.
+            If nothing matches (with the closest names), or several do (listed).
         """
         table = self.comuni
         try:
@@ -134,10 +139,19 @@ class Territory:
         if code is not None and code in set(table[KEY]):
             return table.loc[table[KEY] == code].iloc[0]
         folded = table["comune"].map(_fold)
-        hits = table.loc[folded == _fold(query)]
+        wanted = _fold(query)
+        hits = table.loc[folded == wanted]
+        if hits.empty and wanted:
+            hits = table.loc[folded.map(lambda name: _words_prefix(wanted, name))]
         if len(hits) == 1:
             return hits.iloc[0]
-        close = difflib.get_close_matches(_fold(query), folded.tolist(), n=3, cutoff=0.6)
+        if len(hits) > 1:
+            names = ", ".join(f"{n} ({c})" for n, c in zip(hits["comune"], hits[KEY], strict=True))
+            raise TerritorioError(
+                f"{query!r} matches {len(hits)} comuni: {names}; give more of the name or the "
+                "ISTAT code."
+            )
+        close = difflib.get_close_matches(wanted, folded.tolist(), n=3, cutoff=0.6)
         names = [table.loc[folded == c, "comune"].iloc[0] for c in close]
         hint = f" Did you mean: {', '.join(names)}?" if names else ""
         raise TerritorioError(f"no comune of the CMM matches {query!r}.{hint}")
@@ -376,5 +390,20 @@ def build_territory(
 
 
 def _fold(text: str) -> str:
+    """Lower case, no accents, every run of punctuation or space one space."""
     decomposed = unicodedata.normalize("NFKD", str(text))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.split(r"[^0-9a-z]+", plain)).strip()
+
+
+def _words_prefix(query: str, name: str) -> bool:
+    """Whether each word of ``query`` starts a word of ``name``, in order (abbreviations)."""
+    words = name.split(" ")
+    position = 0
+    for token in query.split(" "):
+        while position < len(words) and not words[position].startswith(token):
+            position += 1
+        if position == len(words):
+            return False
+        position += 1
+    return True

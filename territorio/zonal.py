@@ -15,18 +15,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, Protocol
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
+from rasterio.errors import RasterioError
 from rasterio.features import rasterize
 from rasterio.windows import Window, from_bounds
 
 from territorio.codes import KEY
-from territorio.errors import CRSError, TerritorioError
+from territorio.errors import CRSError, Said, TerritorioError, UnreadableFileError
 
 
 class GridMismatchError(TerritorioError):
@@ -95,8 +96,27 @@ class ArrayRaster:
         """Data type of the band."""
         return (str(self.data.dtype),)
 
-    def read(self, indexes: int = 1, window: Window | None = None) -> np.ndarray:
-        """The band, or the part of it in ``window``."""
+    @property
+    def height(self) -> int:
+        """Rows of the grid."""
+        return int(self.data.shape[0])
+
+    @property
+    def width(self) -> int:
+        """Columns of the grid."""
+        return int(self.data.shape[1])
+
+    def read(
+        self,
+        indexes: int = 1,
+        window: Window | None = None,
+        out_shape: tuple[int, int] | None = None,
+    ) -> np.ndarray:
+        """The band, or the part of it in ``window``, or the band decimated to ``out_shape``."""
+        if out_shape is not None:
+            rows = np.linspace(0, self.height - 1, out_shape[0]).round().astype(int)
+            cols = np.linspace(0, self.width - 1, out_shape[1]).round().astype(int)
+            return self.data[np.ix_(rows, cols)]
         if window is None:
             return self.data
         (r0, r1), (c0, c1) = window.toranges()
@@ -193,6 +213,39 @@ def _grid_signature(profile: dict) -> tuple:
     return (profile["crs"], tuple(profile["transform"])[:6], profile["width"], profile["height"])
 
 
+def sample_values(src, max_pixels: int = 1_000_000) -> np.ndarray:
+    """Valid pixel values of band 1 read on a decimated grid (for a plausibility check).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rasterio.transform import from_origin
+    >>> raster = ArrayRaster(
+    ...     np.array([[0, 1], [255, 1]], dtype="uint8"),
+    ...     from_origin(0, 20, 10, 10),
+    ...     "EPSG:32632",
+    ...     nodata=255,
+    ... )
+    >>> sample_values(raster).tolist()
+    [0.0, 1.0, 1.0]
+    """
+    height, width = src.height, src.width
+    step = max(1, int(np.ceil(np.sqrt(height * width / max_pixels))))
+    shape = (max(1, height // step), max(1, width // step))
+    try:
+        data = np.asarray(src.read(1, out_shape=shape), dtype=float)
+    except RasterioError as exc:
+        raise UnreadableFileError(
+            Path(getattr(src, "name", "raster")),
+            "a complete raster",
+            Said(f"truncated or damaged ({exc})", f"troncato o danneggiato ({exc})"),
+        ) from None
+    valid = np.isfinite(data)
+    if src.nodata is not None:
+        valid &= data != src.nodata
+    return data[valid]
+
+
 def _blocks(src, grid: ZoneGrid, block_rows: int):
     """Yield ``(labels, data)`` for each block of rows of the zone window."""
     for start in range(0, grid.labels.shape[0], block_rows):
@@ -200,7 +253,15 @@ def _blocks(src, grid: ZoneGrid, block_rows: int):
         window = Window(
             grid.window.col_off, grid.window.row_off + start, grid.window.width, stop - start
         )
-        yield grid.labels[start:stop], src.read(1, window=window)
+        try:
+            data = src.read(1, window=window)
+        except RasterioError as exc:  # a truncated GeoTIFF opens, then fails on a block
+            raise UnreadableFileError(
+                Path(getattr(src, "name", "raster")),
+                "a complete raster",
+                Said(f"truncated or damaged ({exc})", f"troncato o danneggiato ({exc})"),
+            ) from None
+        yield grid.labels[start:stop], data
 
 
 def count_raster(

@@ -58,3 +58,17 @@ def mirror_run(real_catalog: Catalog, tmp_path_factory) -> tuple[Path, object]:
 
     out = tmp_path_factory.mktemp("mirror_run")
     return out, run_pipeline(load_config(None), catalog=real_catalog, out=out)
+
+
+@pytest.fixture(autouse=True)
+def _restore_process_hooks():
+    """Tests that call ``territorio.cli.main`` in-process leave no signal handler behind."""
+    import signal
+    import warnings
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    shown = warnings.showwarning
+    yield
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+    warnings.showwarning = shown

@@ -327,3 +327,25 @@ def write_satellite(mirror: Path, layers: Path) -> None:
             status="partial",
             theme="suolo",
         )
+
+
+def write_grid(path: Path, data, transform, *, crs="EPSG:32632", nodata=255) -> Path:
+    """One band as a tiled GeoTIFF (64-pixel blocks, so block-wise reading is exercised)."""
+    import rasterio
+
+    profile = dict(
+        driver="GTiff",
+        width=data.shape[1],
+        height=data.shape[0],
+        count=1,
+        dtype=str(data.dtype),
+        crs=crs,
+        transform=transform,
+        nodata=nodata,
+        tiled=True,
+        blockxsize=64,
+        blockysize=64,
+    )
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(data, 1)
+    return path

@@ -13,7 +13,7 @@ import territorio
 
 PACKAGE = Path(territorio.__file__).resolve().parent
 #: the only modules that open, read or write files
-IO_MODULES = ("catalog.py", "cli.py", "readers/", "outputs/")
+IO_MODULES = ("catalog.py", "cli/", "readers/", "outputs/")
 #: calls that open, read or write a file (attribute or plain name)
 IO_CALLS = {
     "open",

@@ -77,3 +77,50 @@ def test_main_prints_clear_error_and_exits_2(env, tmp_path):
 def test_config_prints_defaults():
     result = runner.invoke(app, ["config"])
     assert result.exit_code == 0 and "[output]" in result.output
+
+
+def _commands(command, path=("territorio",)):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def test_help_is_italian_and_shows_no_python_types(capsys, monkeypatch):
+    import typer
+
+    from territorio.cli import app as typer_app
+    from territorio.cli import main
+    from territorio.cli.words import ITALIAN
+
+    root = typer.main.get_command(typer_app)
+    missing = []
+    for path, command in _commands(root):
+        texts = [command.help] + [p.help for p in command.params if getattr(p, "help", None)]
+        missing += [(" ".join(path), t) for t in texts if t and t.strip() not in ITALIAN]
+    assert missing == []
+    monkeypatch.setenv("COLUMNS", "120")
+    for path, _ in _commands(root):
+        with pytest.raises(SystemExit) as stop:
+            main([*path[1:], "--help"])
+        shown = capsys.readouterr().out
+        assert stop.value.code == 0
+        assert "<" not in shown, shown  # no <list[str]>, <bool>, <path>
+        assert "Mostra questo aiuto ed esce." in shown
+    english = subprocess.run(
+        [sys.executable, "-m", "territorio", "run", "--lang", "en", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Output directory (default maps/)." in english.stdout
+
+
+def test_a_language_other_than_it_or_en_is_refused():
+    proc = subprocess.run(
+        [sys.executable, "-m", "territorio", "run", "--lang", "fr"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2 and "expected it or en" in proc.stderr
+    assert "Traceback" not in proc.stderr

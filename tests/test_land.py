@@ -6,8 +6,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import rasterio
-import shapely
 from rasterio.features import rasterize
 from rasterio.transform import from_origin
 from shapely.geometry import Point, box
@@ -15,7 +13,6 @@ from shapely.geometry import Point, box
 from territorio.config import load_config
 from territorio.errors import (
     ConfigError,
-    CRSError,
     InvalidValueError,
     MissingColumnError,
     TerritorioError,
@@ -23,9 +20,7 @@ from territorio.errors import (
 )
 from territorio.land import monitoring, thresholds
 from territorio.land.charts import series_svg
-from territorio.readers import Expectation, open_raster, read_ambiti, read_indicators
-from territorio.runner import run_pipeline
-from territorio.zonal import ArrayRaster, ConsumedRule, GridMismatchError, zonal_consumed
+from territorio.readers import read_ambiti
 
 from . import synthetic as syn
 
@@ -196,183 +191,7 @@ def write_raster(
             ((p, value) for p in polygons), out_shape=size, transform=transform, fill=0, dtype=dtype
         )
         data = np.where(burned > 0, burned, data).astype(dtype)
-    profile = dict(
-        driver="GTiff",
-        width=size[1],
-        height=size[0],
-        count=1,
-        dtype=dtype,
-        crs=crs,
-        transform=transform,
-        nodata=nodata,
-        tiled=True,
-        blockxsize=64,
-        blockysize=64,
-    )
-    with rasterio.open(path, "w", **profile) as dst:
-        dst.write(data, 1)
-    return path
-
-
-def zonal_files(paths, zones, **options):
-    """zonal_consumed on GeoTIFFs opened through the readers (as the land step does)."""
-    opened = [open_raster(Path(p), Expectation(label=str(p))) for p in paths]
-    try:
-        return zonal_consumed(opened, zones, **options)
-    finally:
-        for src in opened:
-            src.close()
-
-
-def expected_ha(comuni):
-    inter = [shapely.intersection(g, shapely.union_all(CONSUMED)) for g in comuni.geometry]
-    area = np.array([shapely.area(g) for g in inter]) / 10_000
-    tolerance = np.array([shapely.length(g) for g in inter]) / PIXEL * PIXEL**2 / 10_000
-    return area, tolerance
-
-
-def test_rasterised_polygons_return_their_areas(tmp_path):
-    comuni = syn.comuni_frame()
-    path = write_raster(tmp_path / "r.tif", CONSUMED)
-    result = zonal_files([path], comuni, labels=[2024])
-    area, tolerance = expected_ha(comuni)
-    got = result.set_index("pro_com_t").loc[syn.CODES, "consumed_ha"].to_numpy()
-    assert np.all(np.abs(got - area) <= tolerance + 1e-9)
-    assert got[4] == pytest.approx(np.pi * 300**2 / 10_000, rel=0.02)
-    assert got[0] > 0 and got[1] > 0 and got[2] == 0
-    assert result["covered_share"].to_numpy() == pytest.approx(1.0)
-
-
-def test_sum_over_comuni_equals_raster_total_inside_outline(tmp_path):
-    comuni = syn.comuni_frame()
-    path = write_raster(
-        tmp_path / "r.tif",
-        [*CONSUMED, box(syn.ORIGIN_X - 90, syn.ORIGIN_Y, syn.ORIGIN_X, syn.ORIGIN_Y + 50)],
-    )
-    total = zonal_files([path], comuni)["consumed_ha"].sum()
-    outline = syn.outline_frame().assign(pro_com_t="cmm")
-    assert total == pytest.approx(zonal_files([path], outline)["consumed_ha"].sum())
-    with rasterio.open(path) as src:
-        everything = (src.read(1) == 1).sum() * PIXEL**2 / 10_000
-    assert total < everything  # the strip west of the outline is not counted
-
-
-def test_array_raster_equals_the_same_grid_read_from_a_file(tmp_path):
-    path = write_raster(tmp_path / "r.tif", CONSUMED)
-    with rasterio.open(path) as src:
-        array = ArrayRaster(src.read(1), src.transform, src.crs, src.nodata, name="r.tif")
-    from_file = zonal_files([path], syn.comuni_frame())
-    in_memory = zonal_consumed([array], syn.comuni_frame(), block_rows=13)
-    pd.testing.assert_frame_equal(in_memory, from_file)
-
-
-def test_all_nodata_raster(tmp_path):
-    path = write_raster(tmp_path / "n.tif", [], fill=255)
-    result = zonal_files([path], syn.comuni_frame())
-    assert result["consumed_ha"].sum() == 0
-    assert result["covered_share"].max() == 0
-
-
-def test_partial_cover_reports_share(tmp_path):
-    # the raster starts 1,500 m east of the territory's west edge: column 0 uncovered, column 1 half
-    path = write_raster(
-        tmp_path / "p.tif",
-        CONSUMED,
-        origin=(syn.ORIGIN_X + 1500, syn.ORIGIN_Y + 3100),
-        size=(320, 200),
-    )
-    result = zonal_files([path], syn.comuni_frame()).set_index("pro_com_t")
-    share = result["covered_share"]
-    assert (
-        share["015001"] == 0
-        and share["015002"] == pytest.approx(0.5)
-        and share["015003"] == pytest.approx(1.0)
-    )
-    assert result.loc["015005", "consumed_ha"] == pytest.approx(np.pi * 300**2 / 20_000, rel=0.03)
-
-
-def test_raster_in_another_crs_reprojects_the_zones(tmp_path):
-    import geopandas as gpd
-
-    comuni = syn.comuni_frame()
-    consumed_3035 = gpd.GeoSeries(CONSUMED, crs=32632).to_crs(3035)
-    x0, y0, x1, y1 = (
-        gpd.GeoSeries([syn.outline_frame().geometry[0]], crs=32632).to_crs(3035).total_bounds
-    )
-    path = write_raster(
-        tmp_path / "l.tif",
-        list(consumed_3035),
-        crs="EPSG:3035",
-        origin=(x0 - 200, y1 + 200),
-        size=(int((y1 - y0) / PIXEL) + 40, int((x1 - x0) / PIXEL) + 40),
-    )
-    result = zonal_files([path], comuni).set_index("pro_com_t")
-    area, tolerance = expected_ha(comuni)
-    got = result.loc[syn.CODES, "consumed_ha"].to_numpy()
-    # reprojected boundaries add up to one more boundary pixel each side
-    assert np.all(np.abs(got - area) <= 2 * tolerance + 0.02)
-
-
-def test_series_on_mismatched_grids_is_an_error(tmp_path):
-    a = write_raster(tmp_path / "a.tif", CONSUMED)
-    b = write_raster(tmp_path / "b.tif", CONSUMED, origin=(syn.ORIGIN_X - 95, syn.ORIGIN_Y + 3100))
-    with pytest.raises(GridMismatchError, match="b.tif: grid differs"):
-        zonal_files([a, b], syn.comuni_frame())
-
-
-def test_geographic_raster_is_refused(tmp_path):
-    path = tmp_path / "g.tif"
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=4,
-        height=4,
-        count=1,
-        dtype="uint8",
-        crs="EPSG:4326",
-        transform=from_origin(9, 45.5, 0.001, 0.001),
-    ) as dst:
-        dst.write(np.ones((1, 4, 4), dtype="uint8"))
-    with pytest.raises(CRSError, match="geographic"):
-        zonal_files([path], syn.comuni_frame())
-
-
-def test_imperviousness_threshold_and_small_blocks(tmp_path):
-    path = write_raster(tmp_path / "i.tif", CONSUMED, value=80)
-    low = write_raster(tmp_path / "j.tif", CONSUMED, value=20)
-    rule = ConsumedRule(threshold=50)
-    result = zonal_files(
-        [path, low], syn.comuni_frame(), labels=["80", "20"], rule=rule, block_rows=7
-    )
-    by = result.groupby("label")["consumed_ha"].sum()
-    assert by["20"] == 0 and by["80"] == pytest.approx(
-        zonal_files([write_raster(tmp_path / "k.tif", CONSUMED)], syn.comuni_frame())[
-            "consumed_ha"
-        ].sum()
-    )
-
-
-def test_raster_path_gives_the_same_columns_as_the_table(catalog, tmp_path):
-    old = write_raster(tmp_path / "2015.tif", CONSUMED[:1])
-    new = write_raster(tmp_path / "2024.tif", CONSUMED)
-    config = tmp_path / "run.toml"
-    config.write_text(
-        f'[land]\nsource = "raster"\nrasters = ["{old}", "{new}"]\nraster_years = [2015, 2024]\n'
-    )
-    run_pipeline(load_config(config), catalog=catalog, out=tmp_path / "out")
-    table = read_indicators(tmp_path / "out" / "indicatori_comuni.csv").set_index("pro_com_t")
-    for column in [
-        "suolo_consumato_2024_ha",
-        "suolo_consumato_2024_pct",
-        "suolo_consumato_2024_m2_ab",
-        "consumo_netto_2015_2024_ha",
-        "copertura_raster_min_pct",
-    ]:
-        assert column in table.columns
-    assert table.loc["015005", "consumo_netto_2015_2024_ha"] == 0
-    assert table.loc["015001", "consumo_netto_2015_2024_ha"] > 0
-    assert (tmp_path / "out" / "suolo" / "raster_comuni.csv").exists()
+    return syn.write_grid(path, data, transform, crs=crs, nodata=nodata)
 
 
 # -- charts ---------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def test_every_manifest_checksum_matches(real_catalog):
 def test_layers_check_exits_0(real_mirror):
     result = CliRunner().invoke(app, ["layers", "check", "--data", str(real_mirror)])
     assert result.exit_code == 0, result.output
-    assert "layers ok" in result.output
+    assert "strati sono a posto" in result.output
 
 
 def test_133_comuni_population_and_area(territory):

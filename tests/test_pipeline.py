@@ -136,18 +136,32 @@ def test_aggregation_rules():
     assert rows["comuni_fuori_cmm"] == 1
 
 
-def test_output_set_refuses_overwrite_when_asked(tmp_path):
-    (tmp_path / "a.txt").write_text("old")
+def test_output_set_replaces_only_what_the_same_producer_wrote(tmp_path):
+    (tmp_path / "a.txt").write_text("the user's own file")
     with (
-        pytest.raises(TerritorioError, match="--overwrite"),
-        OutputSet(tmp_path, overwrite=False) as out,
+        pytest.raises(TerritorioError, match="not written by territorio.*--overwrite"),
+        OutputSet(tmp_path, producer="territorio run") as out,
     ):
-        out.path("a.txt").write_text("new")
-    assert (tmp_path / "a.txt").read_text() == "old"
-    with OutputSet(tmp_path) as out:
-        out.path("sub/b.txt").write_text("b")
-        out.path("a.txt").write_text("new")
-    assert (tmp_path / "a.txt").read_text() == "new" and (tmp_path / "sub" / "b.txt").exists()
+        out.write_text("sub/b.txt", "b")
+        out.write_text("a.txt", "new")
+    assert (tmp_path / "a.txt").read_text() == "the user's own file"
+    assert not (tmp_path / "sub").exists()  # nothing of the refused set was moved in
+    with OutputSet(tmp_path, producer="territorio run") as out:
+        out.write_text("b.txt", "first")
+    with OutputSet(tmp_path, producer="territorio run") as out:  # its own file: replaced
+        out.write_text("b.txt", "second")
+    assert (tmp_path / "b.txt").read_text() == "second"
+    with (
+        pytest.raises(TerritorioError, match=r"written by 'territorio run' on \d+/\d+/\d{4}"),
+        OutputSet(tmp_path, producer="territorio land") as out,
+    ):
+        out.write_text("b.txt", "fewer columns")
+    assert (tmp_path / "b.txt").read_text() == "second"
+    with OutputSet(tmp_path, producer="territorio land", overwrite=True) as out:
+        out.write_text("a.txt", "new")
+        out.write_text("b.txt", "third")
+    assert (tmp_path / "a.txt").read_text() == "new" and (tmp_path / "b.txt").read_text() == "third"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".territorio-")]
 
 
 def test_output_set_unwritable_destination(tmp_path):

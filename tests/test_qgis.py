@@ -441,7 +441,13 @@ def test_qgis_command_writes_only_the_qgis_product(synthetic, tmp_path, monkeypa
     assert result.exit_code == 0, result.output
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     others = [f for f in files if not f.startswith("sld/")]
-    assert others == ["mobilita/tempi_viaggio.tif", "territorio.gpkg", "territorio.qgz"]
+    # the hidden record of who wrote each file, then the product
+    assert others == [
+        ".territorio.json",
+        "mobilita/tempi_viaggio.tif",
+        "territorio.gpkg",
+        "territorio.qgz",
+    ]
     assert len(files) - len(others) >= 20  # one SLD per style
     _, root = project_xml(out / "territorio.qgz")
     for source in {e.text.split("|")[0] for e in root.iter("datasource")}:
@@ -454,14 +460,19 @@ def test_qgis_command_is_atomic_and_asks_before_overwriting(synthetic, tmp_path,
     monkeypatch.setenv("TERRITORIO_DATA", str(mirror))
     out = tmp_path / "qgis"
     runner = CliRunner()
-    assert runner.invoke(app, ["qgis", "--out", str(out)]).exit_code == 0
-    before = (out / "territorio.gpkg").stat().st_mtime_ns
-    again = runner.invoke(app, ["qgis", "--out", str(out)])
-    assert isinstance(again.exception, TerritorioError) and "--overwrite" in str(again.exception)
-    assert (out / "territorio.gpkg").stat().st_mtime_ns == before
-    assert not [p for p in out.iterdir() if p.name.startswith(".territorio-")]
+    (out / "sld").mkdir(parents=True)
+    (out / "territorio.qgz").write_text("the planner's own project")
+    refused = runner.invoke(app, ["qgis", "--out", str(out)])
+    assert isinstance(refused.exception, TerritorioError)
+    assert "--overwrite" in str(refused.exception) and "territorio.qgz" in str(refused.exception)
+    assert (out / "territorio.qgz").read_text() == "the planner's own project"
+    assert sorted(p.name for p in out.iterdir()) == ["sld", "territorio.qgz"]  # nothing else
     assert runner.invoke(app, ["qgis", "--out", str(out), "--overwrite"]).exit_code == 0
+    before = (out / "territorio.gpkg").stat().st_mtime_ns
+    # a second run of the same command replaces what it wrote itself
+    assert runner.invoke(app, ["qgis", "--out", str(out)]).exit_code == 0
     assert (out / "territorio.gpkg").stat().st_mtime_ns != before
+    assert not [p for p in out.iterdir() if p.name.startswith(".territorio-")]
     blocked = tmp_path / "file"
     blocked.write_text("x")
     bad = runner.invoke(app, ["qgis", "--out", str(blocked / "sub")])

@@ -211,7 +211,7 @@ def test_profile_of_centre_square():
     assert profile.density == pytest.approx(5500)
     assert profile.share_of_cmm_population_pct == pytest.approx(100 * 5500 / sum(syn.POP[2024]))
     text = "\n".join(render_profile(profile, "it"))
-    assert "Epsilon (015005)" in text and "+10.0 % dal 2023" in text
+    assert "Epsilon (015005)" in text and "+10,0 % dal 2023" in text  # Italian decimals
 
 
 def test_load_territory_through_catalog(catalog):

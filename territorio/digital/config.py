@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from territorio.digital.sites import STATES, TECHNOLOGIES
+from territorio.plausibility import plausible_radius
 from territorio.settings import doc
 
 FIVE_G = ["5G", "5G NR", "5G SA", "5G NSA", "5G DSS"]
@@ -67,10 +69,14 @@ class DigitalConfig:
         bad = sorted(set(self.coverage_states) - set(STATES))
         if bad:
             raise ValueError(f"unknown coverage_states {bad}; known: {', '.join(STATES)}")
-        for name in ("small_cell_radius_m", "new_site_radius_m", "grid_cell_m"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be > 0")
-        if any(not r > 0 for r in self.radius_by_technology.values()):
-            raise ValueError("radius_by_technology values must be > 0")
+        for name in ("small_cell_radius_m", "new_site_radius_m"):
+            if not plausible_radius(getattr(self, name)):
+                raise ValueError(f"{name} must be a radius in metres above 0 and at most 50000")
+        if not (math.isfinite(self.grid_cell_m) and self.grid_cell_m > 0):
+            raise ValueError("grid_cell_m must be > 0")
+        if any(not plausible_radius(r) for r in self.radius_by_technology.values()):
+            raise ValueError(
+                "radius_by_technology values must be radii in metres above 0 and at most 50000"
+            )
         if self.scenario_sites < 0 or self.new_sites < 0:
             raise ValueError("scenario_sites and new_sites must be ≥ 0")

@@ -18,9 +18,10 @@ import shapely
 
 from territorio.codes import KEY
 from territorio.crs import WORK_CRS
-from territorio.errors import MissingColumnError
+from territorio.errors import MissingColumnError, Said
+from territorio.plausibility import MAX_RADIUS_M, plausible_radius
 from territorio.points import PointFileError as RegisterError
-from territorio.points import check_duplicates, check_inside
+from territorio.points import check_codes, check_duplicates, check_inside
 
 TECHNOLOGIES = ("2G", "3G", "4G", "5G", "5G NR", "5G NSA", "5G SA", "5G DSS")
 ALIASES = {"GSM": "2G", "UMTS": "3G", "LTE": "4G", "NR": "5G NR", "5GNR": "5G NR"}
@@ -53,6 +54,7 @@ def validate_register(
     area_name: str = "the CMM",
     radius_by_technology: dict[str, float],
     small_cell_radius_m: float,
+    comuni: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Validate the rows of a radio-site register.
 
@@ -74,6 +76,9 @@ def validate_register(
         technologies unless it has its own ``raggio_m``.
     small_cell_radius_m
         Radius of sites whose ``tipo_cella`` is ``small``.
+    comuni
+        With ``pro_com_t``, ``comune`` and polygons: ``com_istat_code`` must be the code of
+        the comune where the site lies.
 
     Returns
     -------
@@ -89,25 +94,42 @@ def validate_register(
     for position, row in enumerate(frame["_row"]):
         techs, unknown = normalise_technologies(frame["tecnologie"].iloc[position])
         if unknown:
+            known = ", ".join(TECHNOLOGIES)
             problems.append(
-                f"row {row}, column 'tecnologie': unknown value(s) {unknown}; expected any of "
-                f"{', '.join(TECHNOLOGIES)} separated by ';'"
+                Said(
+                    f"row {row}, column 'tecnologie': unknown value(s) {unknown}; expected any "
+                    f"of {known} separated by ';'",
+                    f"riga {row}, colonna 'tecnologie': valori sconosciuti {unknown}; attesi "
+                    f"tra {known}, separati da ';'",
+                )
             )
         elif not techs:
-            problems.append(f"row {row}, column 'tecnologie': empty")
+            problems.append(
+                Said(
+                    f"row {row}, column 'tecnologie': empty",
+                    f"riga {row}, colonna 'tecnologie': vuota",
+                )
+            )
         state = str(frame["stato"].iloc[position]).strip().lower()
         if state not in STATES:
+            given = frame["stato"].iloc[position]
             problems.append(
-                f"row {row}, column 'stato': {frame['stato'].iloc[position]!r}; expected one of "
-                f"{', '.join(STATES)}"
+                Said(
+                    f"row {row}, column 'stato': {given!r}; expected one of {', '.join(STATES)}",
+                    f"riga {row}, colonna 'stato': {given!r}; atteso uno tra {', '.join(STATES)}",
+                )
             )
         if not str(frame["site_id"].iloc[position]).strip() or pd.isna(
             frame["site_id"].iloc[position]
         ):
-            problems.append(f"row {row}, column 'site_id': empty")
+            problems.append(
+                Said(f"row {row}, column 'site_id': empty", f"riga {row}, colonna 'site_id': vuota")
+            )
     radius = _radii(frame, radius_by_technology, small_cell_radius_m, problems)
     check_duplicates(frame, "site_id", problems)
     check_inside(frame, area, area_name=area_name, problems=problems)
+    if comuni is not None:
+        check_codes(frame, comuni, problems)
     if problems:
         raise RegisterError(source, problems)
     out = gpd.GeoDataFrame(
@@ -137,17 +159,27 @@ def _radii(
                 value = float(str(own).replace(",", "."))
             except ValueError:
                 value = -1.0
-            if not value > 0:
-                problems.append(f"row {row}, column 'raggio_m': {own!r} is not a positive number")
+            if not plausible_radius(value):
+                problems.append(
+                    Said(
+                        f"row {row}, column 'raggio_m': {own!r} is not a radius in metres above "
+                        f"0 and at most {MAX_RADIUS_M:.0f}",
+                        f"riga {row}, colonna 'raggio_m': {own!r} non è un raggio in metri "
+                        f"maggiore di 0 e al massimo {MAX_RADIUS_M:.0f}",
+                    )
+                )
             radius[position] = value
             continue
         kind = "macro"
         if "tipo_cella" in frame.columns and not pd.isna(frame["tipo_cella"].iloc[position]):
             kind = str(frame["tipo_cella"].iloc[position]).strip().lower() or "macro"
             if kind not in CELL_TYPES:
+                given = frame["tipo_cella"].iloc[position]
                 problems.append(
-                    f"row {row}, column 'tipo_cella': {frame['tipo_cella'].iloc[position]!r}; "
-                    f"expected macro or small"
+                    Said(
+                        f"row {row}, column 'tipo_cella': {given!r}; expected macro or small",
+                        f"riga {row}, colonna 'tipo_cella': {given!r}; atteso macro o small",
+                    )
                 )
         if kind == "small":
             radius[position] = small

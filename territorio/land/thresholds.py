@@ -16,7 +16,14 @@ import numpy as np
 import pandas as pd
 
 from territorio.codes import KEY, check_known, normalise_code_series
-from territorio.errors import InvalidValueError, MissingColumnError, TerritorioError
+from territorio.errors import (
+    InvalidValueError,
+    MissingColumnError,
+    Said,
+    TerritorioError,
+    italian,
+)
+from territorio.plausibility import check_hectares
 
 FUNCTIONS = ("residenziale", "altro")
 TEMPLATE_COLUMNS = ("pro_com_t", "funzione", "superficie_2014_ha", "superficie_vigente_ha")
@@ -88,9 +95,17 @@ class Thresholds:
 
 
 def validate_ambiti(
-    frame: pd.DataFrame, known_codes: Iterable[str], *, source: str = "ambiti"
+    frame: pd.DataFrame,
+    known_codes: Iterable[str],
+    *,
+    source: str = "ambiti",
+    area_ha: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Validate an ambiti table: codes, function names, non-negative areas, no repeats."""
+    """Validate an ambiti table: codes, function names, plausible areas, no repeats.
+
+    Areas must be finite, ≥ 0 and, with ``area_ha`` (the comuni's surfaces), no larger than
+    the comune.
+    """
     missing = [c for c in TEMPLATE_COLUMNS if c not in frame.columns]
     if missing:
         raise MissingColumnError(source, missing, list(frame.columns))
@@ -101,14 +116,29 @@ def validate_ambiti(
     for row, value in enumerate(functions, start=1):
         if value not in FUNCTIONS:
             raise InvalidValueError(
-                source, row, "funzione", frame["funzione"].iloc[row - 1], "residenziale or altro"
+                source,
+                row,
+                "funzione",
+                frame["funzione"].iloc[row - 1],
+                Said("residenziale or altro", "residenziale o altro"),
             )
     out["funzione"] = functions.to_numpy()
+    limits = [
+        float(area_ha.get(code, np.inf)) if area_ha is not None else np.inf for code in out[KEY]
+    ]
     for column in ("superficie_2014_ha", "superficie_vigente_ha"):
         values = pd.to_numeric(frame[column], errors="coerce")
         for row, (raw, value) in enumerate(zip(frame[column], values, strict=True), start=1):
-            if pd.isna(value) or value < 0:
-                raise InvalidValueError(source, row, column, raw, "a number of hectares ≥ 0")
+            if pd.isna(value):
+                expected = Said("a number of hectares ≥ 0", "un numero di ettari ≥ 0")
+                raise InvalidValueError(source, row, column, raw, expected)
+            why = check_hectares(float(value), limits[row - 1])
+            if why:
+                expected = Said(
+                    f"a number of hectares ≥ 0 within the comune ({why})",
+                    f"un numero di ettari ≥ 0 entro il comune ({italian(why)})",
+                )
+                raise InvalidValueError(source, row, column, raw, expected)
         out[column] = values.astype(float).to_numpy()
     repeated = out.duplicated([KEY, "funzione"], keep=False)
     if repeated.any():

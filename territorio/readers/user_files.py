@@ -6,7 +6,7 @@ lists every problem with its row and column.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,7 +16,13 @@ import shapely
 from territorio.digital.sites import validate_candidates, validate_register
 from territorio.land.thresholds import TEMPLATE_COLUMNS, validate_ambiti
 from territorio.population import PolygonDensity, RasterDensity, polygon_density
-from territorio.readers.files import Expectation, open_raster, read_table, read_vector
+from territorio.readers.files import (
+    Expectation,
+    open_raster,
+    read_band,
+    read_table,
+    read_vector,
+)
 from territorio.readers.points import read_points
 from territorio.services.facilities import validate_community_points
 from territorio.services.park import park_polygon
@@ -30,11 +36,13 @@ def read_register(
     crs: str | None = None,
     radius_by_technology: dict[str, float],
     small_cell_radius_m: float,
+    comuni: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    r"""Read and validate a radio-site register (CSV per template, or a GeoPackage of points).
+    r"""Read and validate a radio-site register (CSV per template, spreadsheet, GeoPackage).
 
     See :func:`territorio.digital.sites.validate_register` for the checks and the result;
-    ``crs`` is the CRS of ``x``/``y`` columns when the file has no ``crs`` column.
+    ``crs`` is the CRS of ``x``/``y`` columns when the file has no ``crs`` column; with
+    ``comuni`` each ``com_istat_code`` must name the comune where its site lies.
 
     Examples
     --------
@@ -63,6 +71,7 @@ def read_register(
         area_name=area_name,
         radius_by_technology=radius_by_technology,
         small_cell_radius_m=small_cell_radius_m,
+        comuni=comuni,
     )
 
 
@@ -87,7 +96,9 @@ def read_candidates(
     return validate_candidates(frame, problems, source=path, area=area, area_name=area_name)
 
 
-def read_ambiti(path: Path | str, known_codes: Iterable[str]) -> pd.DataFrame:
+def read_ambiti(
+    path: Path | str, known_codes: Iterable[str], area_ha: Mapping[str, float] | None = None
+) -> pd.DataFrame:
     r"""Read and validate a user's PGT ambiti file following the template.
 
     Rows are numbered from 1 (the first data row) in error messages.
@@ -103,8 +114,8 @@ def read_ambiti(path: Path | str, known_codes: Iterable[str]) -> pd.DataFrame:
     [['015001', 'residenziale', 10.0, 7.0]]
     """
     path = Path(path)
-    frame = read_table(path, Expectation(label="ambiti", columns=TEMPLATE_COLUMNS))
-    return validate_ambiti(frame, known_codes, source=str(path))
+    frame = read_table(path, Expectation(label="ambiti", columns=TEMPLATE_COLUMNS, user_file=True))
+    return validate_ambiti(frame, known_codes, source=str(path), area_ha=area_ha)
 
 
 def read_park(path: Path | str) -> shapely.Geometry:
@@ -180,7 +191,7 @@ def read_population_density(
                 raise UnreadableFileError(path, f"a raster with band {band}", f"{src.count} bands")
             label = f"{path.name} (banda {band})"
             return RasterDensity(
-                src.read(band),
+                read_band(src, band),
                 src.transform,
                 src.crs,
                 src.nodata,

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from territorio.codes import KEY
+from territorio.errors import Said
 from territorio.points import PointFileError, check_duplicates, check_inside
 from territorio.spatial import assign_comune
 
@@ -185,8 +186,12 @@ def validate_community_points(
         label = _TYPE_ALIASES.get(str(value).strip().lower())
         if label is None:
             problems.append(
-                f"row {row}, column 'tipo_struttura': {value!r}; expected Casa della Comunità, "
-                "Ospedale di Comunità or Centrale Operativa Territoriale (COT)"
+                Said(
+                    f"row {row}, column 'tipo_struttura': {value!r}; expected Casa della "
+                    "Comunità, Ospedale di Comunità or Centrale Operativa Territoriale (COT)",
+                    f"riga {row}, colonna 'tipo_struttura': {value!r}; atteso Casa della "
+                    "Comunità, Ospedale di Comunità o Centrale Operativa Territoriale (COT)",
+                )
             )
         types.append(label)
     check_duplicates(frame, "cup", problems)

@@ -16,6 +16,7 @@ from territorio.access.layers import (
     station_table,
     travel_time_bands,
 )
+from territorio.classes import fmt_number
 from territorio.crs import WORK_CRS
 from territorio.indicators import Column, Ratio
 from territorio.loaders import load_access
@@ -356,14 +357,17 @@ def note_access(ctx: RunContext, result: AccessResult) -> None:
             f"the main network instead; distances in {table}, columns frammento_* and "
             f"dist_nodo_*): {en_list}.",
         )
+    walk_it, bike_it = f"{walk:.2f}".replace(".", ","), f"{bike:.2f}".replace(".", ",")
+    human_day = _italian_day(day)
     ctx.note(
         "mobilita",
         f"Accesso ai nodi: {len(stations)} nodi (voci ferrovia/metro unite entro "
         f"{cfg.merge_distance_m:g} m); {far} oltre {cfg.max_snap_m:g} m dalla rete, segnalati e "
         f"non agganciati (vedi {table}). {rete} comuni calcolati su rete, {stima} stimati "
-        f"(tortuosità misurata: piedi {walk:.2f}, bici {bike:.2f}). Nodi della rete senza "
-        f"accesso a un nodo: piedi {lost_walk}, bici {lost_bike}. Corse ferroviarie dal GTFS "
-        f"Trenord del {day}.",
+        f"(tortuosità misurata: piedi {walk_it}, bici {bike_it}). Nodi della rete senza "
+        f"accesso a un nodo: piedi {fmt_number(lost_walk, 'nodi', 'it')}, bici "
+        f"{fmt_number(lost_bike, 'nodi', 'it')}. Corse ferroviarie dal GTFS Trenord del "
+        f"{human_day}.",
         f"Access to nodes: {len(stations)} nodes (rail/metro entries merged within "
         f"{cfg.merge_distance_m:g} m); {far} beyond {cfg.max_snap_m:g} m of the network, "
         f"reported and not snapped (see {table}). {rete} comuni computed on the network, "
@@ -371,6 +375,18 @@ def note_access(ctx: RunContext, result: AccessResult) -> None:
         f"nodes reaching no node: walk {lost_walk}, bike {lost_bike}. Rail departures from the "
         f"Trenord GTFS of {day}.",
     )
+
+
+def _italian_day(day: object) -> str:
+    """``2023-12-12`` as an Italian reader writes it (``12/12/2023``); other text unchanged."""
+    import datetime as dt
+
+    from territorio.i18n import format_date
+
+    try:
+        return format_date(dt.date.fromisoformat(str(day)), "it")
+    except ValueError:
+        return str(day)
 
 
 THEME = Theme(

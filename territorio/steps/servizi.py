@@ -12,11 +12,13 @@ from territorio.indicators import Column, Ratio
 from territorio.mapspec import Choropleth, Overlay
 from territorio.network.times import AccessResult
 from territorio.pipeline import RunContext, Theme
+from territorio.plausibility import check_consumed_values, check_in_territory
 from territorio.rates import per_residents
 from territorio.readers import open_raster, read_community_points, read_park
 from territorio.services import facilities, park, proximity
 from territorio.services.config import ServicesConfig
 from territorio.steps.mobilita import ACCESS
+from territorio.zonal import sample_values
 
 FOLDER = "servizi"
 ACCESS_SOURCES = ("nodi_interscambio", "osm_milano_2015_highways")
@@ -300,7 +302,11 @@ def _community_points(
     area = shapely.union_all(ctx.territory.outline.geometry.values)
     points = facilities.locate(read_community_points(path, area), ctx.territory.comuni, None)
     joined = points.join(proximity.to_nearest_node(points, access))
-    ctx.outputs.write_csv(f"{FOLDER}/strutture_comunita_nodi.csv", joined.drop(columns="geometry"))
+    ctx.outputs.write_csv(
+        f"{FOLDER}/strutture_comunita_nodi.csv",
+        joined.drop(columns="geometry"),
+        passthrough=path.name,  # the user's own columns travel as they are
+    )
     layers["strutture_comunita"] = joined
     ctx.note(
         "servizi",
@@ -324,6 +330,12 @@ def _park(ctx: RunContext, cfg: ServicesConfig, points: dict, layers: dict) -> N
         return
     path = ctx.config.resolve(cfg.park_boundary)
     geometry = read_park(path)
+    check_in_territory(
+        geometry,
+        shapely.union_all(ctx.territory.outline.geometry.values),
+        source=str(path),
+        what="park perimeter",
+    )
     model = ctx.population()
     grid = model.grid(ctx.config["access"].cell_m)
     table = park.park_by_comune(geometry, ctx.territory.comuni, model.population, points, grid=grid)
@@ -331,6 +343,10 @@ def _park(ctx: RunContext, cfg: ServicesConfig, points: dict, layers: dict) -> N
         land = ctx.config["land"]
         raster = ctx.config.resolve(cfg.park_consumption_raster)
         with open_raster(raster) as src:
+            if not land.imperviousness_threshold:
+                check_consumed_values(
+                    sample_values(src), tuple(land.consumed_values), source=str(raster)
+                )
             table = table.join(
                 park.consumed_inside_outside(
                     geometry,

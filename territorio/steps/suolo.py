@@ -8,14 +8,16 @@ from contextlib import ExitStack
 import pandas as pd
 
 from territorio.codes import KEY, check_known
+from territorio.errors import ConfigError
 from territorio.indicators import Column, Formula, Ratio
 from territorio.land import monitoring, satellite, sdg, thresholds
 from territorio.land.charts import series_svg
 from territorio.land.config import LandConfig
 from territorio.mapspec import Choropleth
 from territorio.pipeline import RunContext, Theme
+from territorio.plausibility import check_consumed_values, check_raster_cover
 from territorio.readers import open_raster, read_ambiti
-from territorio.zonal import ConsumedRule, zonal_consumed
+from territorio.zonal import ConsumedRule, sample_values, zonal_consumed
 
 ISPRA_LAYERS = ("ispra_suolo_stock", "ispra_suolo_wide", "ispra_suolo_flussi")
 FOLDER = "suolo"
@@ -201,7 +203,14 @@ def _stock_from_rasters(
     zones = ctx.territory.comuni[[KEY, "geometry"]]
     with ExitStack() as stack:
         rasters = [stack.enter_context(open_raster(ctx.config.resolve(p))) for p in cfg.rasters]
+        if rule.threshold is None:
+            for src in rasters:
+                check_consumed_values(sample_values(src), rule.values, source=src.name)
         result = zonal_consumed(rasters, zones, labels=cfg.raster_years, rule=rule)
+    area = zones.geometry.area.to_numpy()
+    for path, (_, part) in zip(cfg.rasters, result.groupby("label", sort=False), strict=True):
+        share = part.set_index(KEY)["covered_share"].reindex(zones[KEY]).fillna(0.0)
+        check_raster_cover(share.to_numpy(), area, source=str(ctx.config.resolve(path)))
     stock = result.rename(columns={"label": "year"})[[KEY, "year", "consumed_ha"]]
     stock["source"] = "raster"
     area_ha = ctx.territory.comuni.set_index(KEY)["superficie_poligono_km2"] * 100.0
@@ -212,6 +221,14 @@ def land_step(ctx: RunContext) -> None:
     """Monitoring indicators, series, flows, charts and (with the PGT ambiti) the PTM check."""
     cfg: LandConfig = ctx.config["land"]
     territory = ctx.territory
+    unknown = sorted(set(cfg.thresholds().residential_by_comune) - set(territory.codes))
+    if unknown:
+        raise ConfigError(
+            ctx.config.path or "<config>",
+            "land.soglie_residenziali_comuni",
+            f"ISTAT code(s) {', '.join(unknown)} are not comuni of the territory; expected "
+            "codes of its comuni (see indicatori_comuni.csv, column pro_com_t)",
+        )
     population = territory.comuni.set_index(KEY).filter(like="popolazione_")
     flows = None
     if cfg.source == "raster":
@@ -602,7 +619,8 @@ def _threshold_check(ctx: RunContext, cfg: LandConfig) -> None:
         )
         return
     path = ctx.config.resolve(cfg.ambiti)
-    ambiti = read_ambiti(path, ctx.territory.codes)
+    area_ha = ctx.territory.comuni.set_index(KEY)["superficie_km2"] * 100.0
+    ambiti = read_ambiti(path, ctx.territory.codes, area_ha.to_dict())
     checked = thresholds.check_thresholds(ambiti, cfg.thresholds())
     ctx.outputs.write_csv(f"{FOLDER}/soglie_ptm.csv", checked)
     summary = thresholds.comune_summary(checked)
