@@ -381,6 +381,27 @@ class Catalog:
             return _copy(data)
         return data
 
+    def codes(self, layer_id: str) -> set[str]:
+        """The ISTAT codes of a vector layer, read without its geometries (checksum verified).
+
+        For validation only: the layer is not recorded among the run's sources, since none of
+        its data reaches an output.
+        """
+        import pyogrio
+
+        from territorio.codes import normalise_code_series
+
+        manifest = self.manifest(layer_id)
+        path = self.verify_checksum(layer_id)
+        key = manifest.key or "pro_com_t"
+        try:
+            frame = pyogrio.read_dataframe(
+                path, layer=manifest.layer or None, columns=[key], read_geometry=False
+            )
+        except Exception as exc:  # pyogrio raises several DataSource/DataLayer errors
+            raise UnreadableFileError(path, f"vector layer {manifest.layer!r}", str(exc)) from exc
+        return set(normalise_code_series(frame[key], source=str(path), column=key))
+
     def attributions(self, lang: str = "it", layer_ids: list[str] | None = None) -> list[str]:
         """Source lines of the layers read so far (or of ``layer_ids``)."""
         ids = layer_ids if layer_ids is not None else list(self.used)

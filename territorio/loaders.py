@@ -108,7 +108,7 @@ def _check_area_codes(catalog: Catalog, areas: dict[str, Area], cmm_codes: set[s
     if not outside:
         return
     try:
-        italy = set(catalog.read(ITALY_COMUNI)[KEY])
+        italy = catalog.codes(ITALY_COMUNI)
     except (MissingFileError, MirrorNotFoundError, LayerNotAvailableError, UnknownLayerError):
         return  # without the national layer codes outside the CMM cannot be checked
     for area in areas.values():

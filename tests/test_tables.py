@@ -52,6 +52,11 @@ def test_xlsx_has_a_sheet_per_theme_codes_as_text_and_a_dictionary(catalog, tmp_
     population = next(h for h in headers if h.endswith("2024 (ab.)"))
     assert isinstance(cells[population].value, int) and cells[population].number_format == "#,##0"
     assert cells["Comune aderente al Parco Agricolo Sud Milano"].value in ("sì", "no")
+    area = next(h for h in headers if h.endswith("(km²)"))
+    assert cells[area].number_format == "#,##0.0##"  # decimals shown, every digit kept
+    # printed as offices print it: landscape A4, as wide as the page, header on every page
+    assert first.page_setup.orientation == "landscape" and first.page_setup.fitToWidth == 1
+    assert first.print_title_rows == "$1:$1"
     assert not [h for h in headers if "_" in h]  # labels, never column ids
     # every column of the CSV is on exactly one theme sheet, and in the dictionary
     dictionary = pd.DataFrame(
