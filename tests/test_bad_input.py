@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import rasterio
 import shapely
 from rasterio.transform import from_origin
 
@@ -594,3 +595,22 @@ def test_unknown_code_in_a_custom_area(real_mirror):
     with pytest.raises(UnknownCodeError, match="099999 \\(row 3\\)"):
         load_territory(Catalog(real_mirror), areas={"prova": area})
     load_territory(Catalog(real_mirror), areas={"ok": Area("ok", "Ok", ("015146", "016024"))})
+
+
+def test_raster_without_crs_names_the_file(env, cli):
+    data = np.zeros((320, 320), dtype="uint8")
+    path = env / "senza_crs.tif"
+    with rasterio.open(
+        path, "w", driver="GTiff", width=320, height=320, count=1, dtype="uint8",
+        transform=from_origin(syn.ORIGIN_X, syn.ORIGIN_Y + 3100, 10.0, 10.0),
+    ) as dst:  # fmt: skip
+        dst.write(data, 1)
+    result = cli("land", "--raster", path, "--year", "2024", "--out", env / "out")
+    assert result.code == 2 and "senza_crs.tif" in result.text and "CRS" in result.text
+
+
+def test_empty_park_layer(env, cli):
+    path = env / "parco.gpkg"
+    gpd.GeoDataFrame({"nome": []}, geometry=[], crs="EPSG:32632").to_file(path)
+    result = cli("services", "--park", path, "--out", env / "out")
+    assert result.code == 2 and "parco.gpkg" in result.text and "perimetro del parco" in result.text

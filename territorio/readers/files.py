@@ -425,7 +425,9 @@ def open_raster(path: Path | str, expect: Expectation | None = None):
         raise UnreadableFileError(path, "a raster", str(exc)) from exc
     if dataset.crs is None:
         dataset.close()
-        raise CRSError(f"{path}: the raster has no coordinate reference system")
+        error = CRSError(f"{path}: the raster has no coordinate reference system")
+        error.italian = f"{path}: il raster non ha un sistema di riferimento (CRS)"
+        raise error
     if expect.crs and CRS(dataset.crs) != CRS(expect.crs):
         found = dataset.crs.to_string()
         dataset.close()

@@ -31,7 +31,9 @@ def park_polygon(frame: gpd.GeoDataFrame, *, source: Path | str) -> shapely.Geom
     path = source
     polygons = frame[frame.geom_type.isin(["Polygon", "MultiPolygon"])]
     if polygons.empty:
-        raise TerritorioError(f"{path}: no polygon found; expected the park perimeter")
+        error = TerritorioError(f"{path}: no polygon found; expected the park perimeter")
+        error.italian = f"{path}: nessun poligono; atteso il perimetro del parco"
+        raise error
     return shapely.make_valid(shapely.union_all(polygons.geometry.values))
 
 
