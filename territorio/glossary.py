@@ -69,8 +69,8 @@ COMMON: dict[str, Column] = {
         _c(
             "suolo_consumato_ha",
             "ha",
-            "Suolo consumato al 31/12 dell'anno (ISPRA)",
-            "Consumed soil at 31/12 of the year (ISPRA)",
+            "Suolo consumato nell'anno (ISPRA; prima del 2024 ricostruito dai flussi netti)",
+            "Consumed soil in the year (ISPRA; before 2024 rebuilt from net flows)",
         ),
         _c(
             "suolo_consumato_pct",
@@ -81,8 +81,8 @@ COMMON: dict[str, Column] = {
         _c(
             "suolo_consumato_m2_ab",
             "m²/ab.",
-            "Suolo consumato per residente (popolazione ISTAT all'1/1 dell'anno successivo)",
-            "Consumed soil per resident (ISTAT population on 1/1 of the next year)",
+            "Suolo consumato per residente (popolazione ISTAT all'1/1 dello stesso anno)",
+            "Consumed soil per resident (ISTAT population on 1/1 of the same year)",
         ),
         _c(
             "periodo",
@@ -241,8 +241,8 @@ COMMON: dict[str, Column] = {
         _c(
             "in_rete",
             "",
-            "Nodo dentro l'estratto della rete stradale (sì/no)",
-            "Node inside the street-network extract (yes/no)",
+            "Nodo agganciato alla rete pedonale (entro [access] max_snap_m)",
+            "Node snapped to the walking network (within [access] max_snap_m)",
         ),
         _c(
             "dist_nodo_piedi_m",
@@ -403,8 +403,8 @@ COMMON: dict[str, Column] = {
         _c(
             "caratteristica",
             "",
-            "Caratteristica della sede (anagrafe MIM)",
-            "Characteristic of the site (Ministry register)",
+            "Caratteristica della sede: Ordinaria, Succursale o Carceraria",
+            "Kind of site: Ordinaria (regular), Succursale (branch) or Carceraria (in a prison)",
         ),
         _c(
             "codice_istituto",
@@ -421,8 +421,8 @@ COMMON: dict[str, Column] = {
         _c(
             "classificazione",
             "",
-            "Classificazione della sede (anagrafe MIM)",
-            "Classification of the site (Ministry register)",
+            "Classificazione della sede: statale o paritaria",
+            "Classification of the site: state or private (paritaria)",
         ),
         _c(
             "macrotipologia_istituto",
@@ -439,14 +439,14 @@ COMMON: dict[str, Column] = {
         _c(
             "tipologia_sede",
             "",
-            "Tipologia della sede: sede principale o succursale",
-            "Type of site: main site or branch",
+            "Tipologia della sede: Liceo, Istituto Tecnico, Istituto Professionale",
+            "Type of site: Liceo, Istituto Tecnico, Istituto Professionale",
         ),
         _c(
             "organico_sede",
             "",
-            "Sede con organico proprio (anagrafe MIM)",
-            "Site with its own staff (Ministry register)",
+            "Valore «organico» della sede come pubblicato dalla fonte (0 dove non indicato)",
+            "The site's «organico» value as the source publishes it (0 where not given)",
         ),
         _c(
             "com_istat_code",
