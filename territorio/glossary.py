@@ -285,9 +285,19 @@ COMMON: dict[str, Column] = {
         _c("lon", "°", "Longitudine (WGS 84)", "Longitude (WGS 84)"),
         _c("lat", "°", "Latitudine (WGS 84)", "Latitude (WGS 84)"),
         _c("geo_in_cmm", "", "Il punto cade nella CMM (sì/no)", "The point lies in the CMM"),
-        _c("comune_geo", "", "Comune in cui cade il punto", "Comune where the point lies"),
+        _c(
+            "comune_geo",
+            "",
+            "Codice ISTAT del comune in cui cade il punto",
+            "ISTAT code of the comune where the point lies",
+        ),
         _c("fuori_cmm", "", "Punto fuori dalla CMM (sì/no)", "Point outside the CMM (yes/no)"),
-        _c("comune_dichiarato", "", "Comune dichiarato dalla fonte", "Comune stated by the source"),
+        _c(
+            "comune_dichiarato",
+            "",
+            "Codice ISTAT del comune dichiarato dalla fonte",
+            "ISTAT code of the comune stated by the source",
+        ),
         _c(
             "comune_diverso",
             "",

@@ -21,7 +21,15 @@ from territorio.indicators import Column, Formula, Ratio
 from territorio.mapspec import short_label
 
 #: Columns that hold codes: kept as text so Excel does not drop leading zeros.
-CODE_COLUMNS = ("pro_com_t", "com_istat_code", "cap", "codice_struttura", "nodo_id")
+CODE_COLUMNS = (
+    "pro_com_t",
+    "com_istat_code",
+    "comune_geo",
+    "comune_dichiarato",
+    "cap",
+    "codice_struttura",
+    "nodo_id",
+)
 
 WORDS = {
     "yes": {"it": "sì", "en": "yes"},
