@@ -39,6 +39,8 @@ RECORD_FILE = ".territorio.json"
 STAGING_PREFIX = ".territorio-"
 #: A staging folder without a readable process id is stale after this many seconds.
 STALE_AFTER_S = 3600
+#: How Excel in Italian reads a CSV: ``;``, decimal comma, UTF-8 with BOM.
+EXCEL_IT = {"sep": ";", "decimal": ","}
 
 
 def write_italian_csv(path: Path | str, frame: pd.DataFrame, *, overwrite: bool = False) -> Path:
@@ -74,7 +76,7 @@ def write_italian_csv(path: Path | str, frame: pd.DataFrame, *, overwrite: bool 
         raise TerritorioError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
-            frame.to_csv(handle, sep=";", decimal=",", index=False, float_format=FLOAT_FORMAT)
+            frame.to_csv(handle, index=False, float_format=FLOAT_FORMAT, **EXCEL_IT)
         os.replace(part, path)
     except OSError as exc:
         Path(part).unlink(missing_ok=True)
@@ -272,9 +274,8 @@ class OutputSet:
                     target,
                     index=index,
                     float_format=float_format,
-                    sep=";",
-                    decimal=",",
                     encoding="utf-8-sig",
+                    **EXCEL_IT,
                 )
             else:
                 frame.to_csv(target, index=index, float_format=float_format)
