@@ -980,20 +980,21 @@ def main(argv: list[str] | None = None) -> None:
         if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
-        lang = _LANG["lang"]
-        code, message = describe(exc, lang)
-        if code == EXIT_INTERNAL:
-            message = internal_error(exc, ["territorio", *args], lang)
-        label = "errore" if lang == "it" else "error"
-        # soft wrap: a log keeps each message, and its file names, on whole lines
-        err.print(f"[red]{label}[/red]: {escape(message)}", highlight=False, soft_wrap=True)
-        sys.exit(code)
+        _fail(exc, args)
     # without standalone mode click returns the status of `typer.Exit` (e.g. `layers check`);
     # typer turns an interruption into status 130, so the signal is looked up here
     if RECEIVED or status == 130:
-        stop = Interrupted(RECEIVED[-1]) if RECEIVED else KeyboardInterrupt()
-        code, message = describe(stop, _LANG["lang"])
-        label = "errore" if _LANG["lang"] == "it" else "error"
-        err.print(f"[red]{label}[/red]: {escape(message)}", highlight=False, soft_wrap=True)
-        sys.exit(code)
+        _fail(Interrupted(RECEIVED[-1]) if RECEIVED else KeyboardInterrupt(), args)
     sys.exit(status if isinstance(status, int) else 0)
+
+
+def _fail(exc: BaseException, args: list[str]) -> None:
+    """Print the message of a failure in the run's language and exit with its status."""
+    lang = _LANG["lang"]
+    code, message = describe(exc, lang)
+    if code == EXIT_INTERNAL:
+        message = internal_error(exc, ["territorio", *args], lang)
+    label = "errore" if lang == "it" else "error"
+    # soft wrap: a log keeps each message, and its file names, on whole lines
+    err.print(f"[red]{label}[/red]: {escape(message)}", highlight=False, soft_wrap=True)
+    sys.exit(code)
