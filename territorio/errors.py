@@ -317,18 +317,31 @@ class DiskFullError(TerritorioError):
         )
 
 
+def _when(iso: str, lang: str) -> str:
+    import datetime as dt
+
+    from territorio.i18n import format_date
+
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{format_date(moment.date(), lang)} {moment:%H:%M}"
+
+
 class OutputConflictError(TerritorioError):
     """An output file exists and was written by a different command or by someone else."""
 
     def __init__(
-        self, path: Path, writer: str | None, date: str, producer: str, more: int = 0
+        self, path: Path, writer: str | None, when: str, producer: str, more: int = 0
     ) -> None:
+        """``when`` is the ISO time the writer recorded (shown as ``2/12/2026 01:39``)."""
         self.path = path
         also_en = f" (and {more} more)" if more else ""
         also_it = f" (e altri {more})" if more else ""
         if writer:
-            by_en = f"was written by {writer!r} on {date}"
-            by_it = f"è stato scritto da {writer!r} il {date}"
+            by_en = f"was written by {writer!r} on {_when(when, 'en')}"
+            by_it = f"è stato scritto da {writer!r} il {_when(when, 'it')}"
         else:
             by_en = "was not written by territorio (or its record is lost)"
             by_it = "non è stato scritto da territorio (o se ne è perso il registro)"

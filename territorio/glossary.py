@@ -497,7 +497,9 @@ COMMON: dict[str, Column] = {
     )
 }
 
-#: Entries particular to one table (by file name), where a name means something else.
+#: Entries particular to one table (by file name), where a name means something else; a key
+#: starting with ``_`` is a file-name ending shared by a family (``scenario_5g_siti_scelti.csv``,
+#: ``siting_siti_scelti.csv``).
 BY_TABLE: dict[str, dict[str, Column]] = {
     "serie_comuni.csv": {
         "fonte": _c(

@@ -19,6 +19,7 @@ from territorio.access.analysis import access_to_nodes, build_stations
 from territorio.access.config import AccessConfig
 from territorio.areas import Area
 from territorio.catalog import Catalog
+from territorio.classes import fmt_number
 from territorio.codes import KEY
 from territorio.digital.config import DigitalConfig
 from territorio.digital.sites import school_candidates
@@ -228,7 +229,7 @@ def _check_network(
     inside = shapely.area(shapely.intersection(area, outline)) if not area.is_empty else 0.0
     if inside <= 0.0:
         gap_km = shapely.distance(area, outline) / 1000
-        gap_it = f"{gap_km:,.1f}".replace(",", " ").replace(".", ",")
+        gap_it = fmt_number(gap_km, "km", "it")
         raise ImplausibleInputError(
             f"{path}: the streets lie outside the territory ({gap_km:,.1f} km away); expected "
             "an OSM extract covering the comuni",

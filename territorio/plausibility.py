@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 import shapely
 
+from territorio.classes import fmt_number
 from territorio.errors import Said, TerritorioError
 
 #: Below this share of its area inside the territory a layer is refused (wrong CRS or place).
@@ -73,8 +74,8 @@ def check_in_territory(
     if inside < min_share:
         gap = shapely.distance(geometry, territory)
         where = f", {gap:,.0f} m away" if gap > 0 else ""
-        dove = f", a {gap:,.0f} m".replace(",", " ") if gap > 0 else ""
-        share_it = f"{100 * inside:.1f}".replace(".", ",")
+        dove = f", a {fmt_number(round(gap), 'm', 'it')} m" if gap > 0 else ""
+        share_it = fmt_number(100 * inside, "%", "it")
         raise ImplausibleInputError(
             f"{source}: the {what} lies outside the territory ({100 * inside:.1f} % of its "
             f"area inside{where}); is its CRS right? Expected a polygon in the territory",
@@ -98,7 +99,7 @@ def check_raster_cover(covered_share: Iterable[float], area: Iterable[float], *,
     if cover < MIN_RASTER_COVER:
         why = "is all nodata or lies outside it" if cover == 0 else "covers too little of it"
         perche = "è tutto nodata o cade fuori" if cover == 0 else "ne copre troppo poco"
-        share_it = f"{100 * cover:.1f}".replace(".", ",")
+        share_it = fmt_number(100 * cover, "%", "it")
         raise ImplausibleInputError(
             f"{source}: the raster has valid data on {100 * cover:.1f} % of the territory, so it "
             f"{why}; expected a raster covering at least {100 * MIN_RASTER_COVER:.0f} % "
@@ -162,7 +163,7 @@ def check_hectares(value: float, limit_ha: float) -> str:
     if value < 0:
         return Said("negative", "negativo")
     if np.isfinite(limit_ha) and value > limit_ha:
-        area_it = f"{limit_ha:,.0f}".replace(",", " ")
+        area_it = fmt_number(round(limit_ha), "ha", "it")
         return Said(
             f"more than the comune's area ({limit_ha:,.0f} ha)",
             f"più della superficie del comune ({area_it} ha)",

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from territorio.classes import fmt_number
 from territorio.crs import WORK_CRS
 from territorio.errors import Said, TerritorioError, italian
 
@@ -68,7 +69,7 @@ def check_inside(
             )
         else:
             distance = shapely.distance(area, frame.geometry.iloc[position]) / 1000
-            km_it = f"{distance:,.1f}".replace(",", " ").replace(".", ",")
+            km_it = fmt_number(distance, "km", "it")
             problems.append(
                 Said(
                     f"row {row}, columns 'lon'/'lat': ({lon:.5f}, {lat:.5f}) lies "

@@ -119,14 +119,8 @@ def run_pipeline(
     producer = command
     if len(selected) < len(themes):
         producer += f" [{', '.join(t.name for t in selected)}]"
-    out_cfg = config["output"]
-    with OutputSet(
-        directory,
-        producer=producer,
-        overwrite=overwrite,
-        keep=keep,
-        excel_csv=out_cfg.csv_excel_it,
-        geoparquet=out_cfg.geoparquet,
+    with OutputSet.from_config(
+        directory, config["output"], producer=producer, overwrite=overwrite, keep=keep
     ) as outputs:
         ctx = new_context(config, catalog, territory, outputs, selected, themes, progress)
         total = len(selected) + 1

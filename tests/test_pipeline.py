@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -152,10 +154,13 @@ def test_output_set_replaces_only_what_the_same_producer_wrote(tmp_path):
         out.write_text("b.txt", "second")
     assert (tmp_path / "b.txt").read_text() == "second"
     with (
-        pytest.raises(TerritorioError, match=r"written by 'territorio run' on \d+/\d+/\d{4}"),
+        pytest.raises(
+            TerritorioError, match=r"written by 'territorio run' on \d+ \w+ \d{4}"
+        ) as got,
         OutputSet(tmp_path, producer="territorio land") as out,
     ):
         out.write_text("b.txt", "fewer columns")
+    assert re.search(r"scritto da 'territorio run' il \d+/\d+/\d{4} \d\d:\d\d", got.value.render())
     assert (tmp_path / "b.txt").read_text() == "second"
     with OutputSet(tmp_path, producer="territorio land", overwrite=True) as out:
         out.write_text("a.txt", "new")

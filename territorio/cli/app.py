@@ -620,9 +620,11 @@ def access(
             labels = {lang: model.label(lang) for lang in ("it", "en")}
             docs = access_columns(result, acfg, model.year, labels, model.sources)
             write_table_docs(outputs, {c.name: c for c in docs}, cfg.lang, cfg["output"].xlsx)
+    from territorio.classes import fmt_number
+
     if not quiet:
         for layer, frame in layers.items():
-            out.print(f"  {layer}: {len(frame):,}".replace(",", " "), highlight=False)
+            out.print(f"  {layer}: {fmt_number(len(frame), 'n.', cfg.lang)}", highlight=False)
     _print_written(outputs.written, cfg.lang, Path(out_dir), verbose)
 
 
@@ -768,13 +770,7 @@ def _outputs(cfg, out_dir: Path, producer: str, overwrite: bool):
     """The output set of a command outside ``run``, with the config's table formats."""
     from territorio.outputs import OutputSet
 
-    return OutputSet(
-        out_dir,
-        producer=producer,
-        overwrite=overwrite,
-        excel_csv=cfg["output"].csv_excel_it,
-        geoparquet=cfg["output"].geoparquet,
-    )
+    return OutputSet.from_config(out_dir, cfg["output"], producer=producer, overwrite=overwrite)
 
 
 def _check_radius(radius: float) -> None:

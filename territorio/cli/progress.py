@@ -74,11 +74,9 @@ class Reporter:
 
     def _line(self, text: str) -> None:
         now = dt.datetime.now().strftime("%H:%M:%S")
-        elapsed = time.monotonic() - self.started
-        seconds = f"{elapsed:6.1f} s"
-        if self.lang == "it":
-            seconds = seconds.replace(".", ",")
-        self.console.print(f"{now} {seconds}  {escape(text)}", highlight=False, soft_wrap=True)
+        self.console.print(
+            f"{now} {self.elapsed():>8}  {escape(text)}", highlight=False, soft_wrap=True
+        )
 
     def elapsed(self) -> str:
         """Time since the command started, for the summary (``12,3 s``)."""

@@ -185,6 +185,13 @@ class OutputSet:
         self.written: list[Path] = []
         self.removed_stale: list[Path] = []
 
+    @classmethod
+    def from_config(cls, directory: Path | str, output: Any, **options: Any) -> OutputSet:
+        """An output set with the table formats of the ``[output]`` section ``output``."""
+        return cls(
+            directory, excel_csv=output.csv_excel_it, geoparquet=output.geoparquet, **options
+        )
+
     def __enter__(self) -> OutputSet:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -452,7 +459,7 @@ class OutputSet:
             raise OutputConflictError(
                 self.directory / blocked[0],
                 first["producer"] if first else None,
-                _human_time(first.get("date", "")) if first else "",
+                first.get("date", "") if first else "",
                 self.producer,
                 len(blocked) - 1,
             )
@@ -507,14 +514,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # someone else's process
         return True
     return True
-
-
-def _human_time(iso: str) -> str:
-    try:
-        when = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{when.day}/{when.month}/{when.year} {when:%H:%M}"
 
 
 def _read_record(directory: Path) -> dict[str, dict[str, str]]:

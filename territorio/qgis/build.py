@@ -25,6 +25,7 @@ from territorio.mapspec import MARKER_SHAPES, MapContent, Overlay, scenario_labe
 from territorio.qgis import styles
 from territorio.qgis.layers import QgisLayer
 from territorio.qgis.words import text
+from territorio.tables import header
 
 SCENARIO = "SCENARIO"
 FIELD_ALIASES_IT = {
@@ -141,12 +142,6 @@ def field_aliases(
     return {f: known.get(f) or common.get(f) or humanize(f, lang) for f in ["fid", *fields]}
 
 
-def column_alias(doc: Column, lang: str = "it") -> str:
-    """A field alias from an indicator's documentation: short description and unit."""
-    unit = f" ({doc.unit})" if doc.unit else ""
-    return short_label(doc.text(lang)) + unit
-
-
 def source_records(catalog: Catalog, layer_ids: list[str], lang: str = "it") -> list[dict]:
     """Provenance of catalogue layers for the GeoPackage and project metadata."""
     records = []
@@ -196,7 +191,8 @@ def comuni_layer(
         crs=comuni.crs,
     )
     fields = [c for c in frame.columns if c != "geometry"]
-    documented = {name: column_alias(doc, lang) for name, doc in columns.items()}
+    # the same label as the table's header in the XLSX workbooks
+    documented = {name: header(doc, name, lang) for name, doc in columns.items()}
     aliases = field_aliases(fields, documented, lang)
     layer_styles, maps, taken = [], [], set()
     for theme in content.themes():

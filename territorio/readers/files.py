@@ -198,18 +198,19 @@ def read_indicators(path: Path | str) -> pd.DataFrame:
     >>> tt.read_indicators(path)["pro_com_t"].tolist()  # the leading zero is kept
     ['015001']
     """
-    path = Path(path)
-    italian = _sniff_separator(_read_text(path)) == ";"
-    options = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"} if italian else {}
-    return pd.read_csv(path, dtype={"pro_com_t": str}, **options)
+    return pd.read_csv(path, dtype={"pro_com_t": str}, **_run_csv_options(Path(path)))
 
 
 def read_dictionary(path: Path | str) -> pd.DataFrame:
     """Read a run's ``dizionario_dati.csv`` (either CSV format) back."""
-    path = Path(path)
-    italian = _sniff_separator(_read_text(path)) == ";"
-    options = {"sep": ";", "encoding": "utf-8-sig"} if italian else {}
-    return pd.read_csv(path, dtype=str, keep_default_na=False, **options)
+    return pd.read_csv(path, dtype=str, keep_default_na=False, **_run_csv_options(Path(path)))
+
+
+def _run_csv_options(path: Path) -> dict[str, str]:
+    """How a run wrote its CSV: plain, or for Excel in Italian (``[output] csv_excel_it``)."""
+    if _sniff_separator(_read_text(path)) == ";":
+        return {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"}
+    return {}
 
 
 _SEPARATOR_NAMES = {

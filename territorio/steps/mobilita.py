@@ -357,7 +357,7 @@ def note_access(ctx: RunContext, result: AccessResult) -> None:
             f"the main network instead; distances in {table}, columns frammento_* and "
             f"dist_nodo_*): {en_list}.",
         )
-    walk_it, bike_it = f"{walk:.2f}".replace(".", ","), f"{bike:.2f}".replace(".", ",")
+    walk_it, bike_it = fmt_number(walk, "", "it"), fmt_number(bike, "", "it")
     human_day = _italian_day(day)
     ctx.note(
         "mobilita",
