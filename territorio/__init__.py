@@ -7,7 +7,8 @@
   :mod:`territorio.datasets` (a tiny territory built in code);
 - **indicators**, pure functions over GeoDataFrames / Series / arrays keyed by ``pro_com_t``:
   land monitoring and zonal statistics, fibre reach, 5G coverage and siting, access times
-  and shares, service counts and proximity, rates per area and per resident;
+  and shares, public-transport quality classes (ARE) and SDG 11.2.1, service counts,
+  proximity and floating-catchment supply against demand, rates per area and per resident;
 - **shared building blocks**: :func:`assign_comune` (the one point-in-comune rule),
   :class:`PopulationModel` (the one population model, its
   :class:`PopulationGrid`), :class:`ArrayRaster`;
@@ -54,6 +55,8 @@ from territorio.loaders import (
     load_territory,
 )
 from territorio.network.engine import nearest_source
+from territorio.network.matrix import travel_minutes
+from territorio.network.reach import GridReach
 from territorio.network.times import AccessResult
 from territorio.outputs import write_italian_csv
 from territorio.population import (
@@ -81,11 +84,22 @@ from territorio.services.facilities import count_per_comune
 from territorio.services.facilities import locate as locate_points
 from territorio.services.facilities import pnrr_counts as pnrr_health_counts
 from territorio.services.facilities import students as school_pupils
+from territorio.services.fca import accessibility as fca_accessibility
+from territorio.services.fca import balanced as balanced_fca
+from territorio.services.fca import gini
+from territorio.services.fca import two_step as two_step_fca
 from territorio.services.park import park_by_comune
 from territorio.services.proximity import residents_within
 from territorio.services.proximity import to_nearest_node as time_to_nearest_node
 from territorio.spatial import assign_comune
 from territorio.territory import Group, Territory, build_territory
+from territorio.transit.catchments import buffer_polygons as transit_buffers
+from territorio.transit.catchments import cell_classes as transit_cell_classes
+from territorio.transit.catchments import classify_stops
+from territorio.transit.catchments import comune_table as transit_shares
+from territorio.transit.config import TransitConfig
+from territorio.transit.departures import stop_departures
+from territorio.transit.quality import ClassTable
 from territorio.zonal import ArrayRaster, ConsumedRule, zonal_consumed, zonal_sum
 
 __all__ = [
@@ -93,9 +107,11 @@ __all__ = [
     "AccessResult",
     "ArrayRaster",
     "Catalog",
+    "ClassTable",
     "Column",
     "ConsumedRule",
     "CoverageResult",
+    "GridReach",
     "Group",
     "IndicatorTable",
     "PolygonDensity",
@@ -108,26 +124,31 @@ __all__ = [
     "TerritorioError",
     "Territory",
     "Thresholds",
+    "TransitConfig",
     "__version__",
     "access_shares",
     "access_to_nodes",
     "assign_comune",
+    "balanced_fca",
     "build_stations",
     "build_territory",
     "bul_status",
     "check_fibre_agreements",
     "check_ptm_thresholds",
     "choose_sites",
+    "classify_stops",
     "count_per_comune",
     "coverage_5g",
     "covered_area",
     "dasymetric_population_grid",
     "datasets",
     "default_config_toml",
+    "fca_accessibility",
     "fibre_priority",
     "fibre_reach",
     "five_g_sites",
     "format_number",
+    "gini",
     "greedy_siting",
     "land_flows",
     "land_monitoring",
@@ -159,7 +180,13 @@ __all__ = [
     "run_pipeline",
     "run_script",
     "school_pupils",
+    "stop_departures",
     "time_to_nearest_node",
+    "transit_buffers",
+    "transit_cell_classes",
+    "transit_shares",
+    "travel_minutes",
+    "two_step_fca",
     "uniform_population_grid",
     "write_italian_csv",
     "zonal_consumed",

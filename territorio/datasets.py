@@ -378,6 +378,29 @@ def point_layer(rows: list[dict], xy: list[tuple[float, float]]) -> gpd.GeoDataF
     return frame
 
 
+def stop_layer_frame(mode: str) -> gpd.GeoDataFrame:
+    """A tram or bus stop layer as ``fermate_tram`` / ``fermate_bus`` read (EPSG:4326).
+
+    Frequencies (departures per hour, weekday 08:15-09:15) differ by orders of magnitude: a
+    stop every 2 minutes, one every 20, one an hour, one with no service.
+    """
+    if mode == "tram":
+        rows = [
+            {"stop_id": "T1", "stop_name": "Piazza", "lines": "1;2", "total_freq_per_hour": 30.0},
+            {"stop_id": "T2", "stop_name": "Viale", "lines": "2", "total_freq_per_hour": 3.0},
+        ]
+        xy = [(1550.0, 1450.0), (450.0, 2650.0)]
+    else:
+        rows = [
+            {"stop_id": "B1", "stop_name": "Scuola", "lines": "90", "total_freq_per_hour": 12.0},
+            {"stop_id": "B2", "stop_name": "Cascina", "lines": "327", "total_freq_per_hour": 1.0},
+            {"stop_id": "B3", "stop_name": "Deposito", "lines": "", "total_freq_per_hour": 0.0},
+            {"stop_id": "B4", "stop_name": "Campagna", "lines": "331", "total_freq_per_hour": 2.0},
+        ]
+        xy = [(250.0, 350.0), (2550.0, 450.0), (1250.0, 2950.0), (2650.0, 2650.0)]
+    return point_layer(rows, xy).drop(columns=["lon", "lat"])
+
+
 HOSPITAL_XY = (960.0, 1960.0)  # in 015004; its nearest node (1000, 2000) lies on the border
 
 

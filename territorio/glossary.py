@@ -538,6 +538,250 @@ BY_TABLE: dict[str, dict[str, Column]] = {
     "nodi_interscambio.csv": {
         "nome": _c("nome", "", "Nome del nodo di interscambio", "Name of the interchange node"),
     },
+    "fermate_qualita.csv": {
+        c.name: c
+        for c in (
+            _c(
+                "fermata_id",
+                "",
+                "Identificativo della fermata (fonte:codice)",
+                "Stop identifier (source:code)",
+            ),
+            _c("nome", "", "Nome della fermata o del nodo", "Name of the stop or node"),
+            _c(
+                "modo",
+                "",
+                "Modi che servono la fermata (ferrovia, metro, tram, bus)",
+                "Modes serving the stop",
+            ),
+            _c(
+                "gruppo",
+                "",
+                "Gruppo ARE: A nodo ferroviario, B linea ferroviaria o metro, C tram e bus",
+                "ARE group: A railway hub, B rail line or metro, C tram and bus",
+            ),
+            _c("linee", "", "Linee che servono la fermata", "Lines serving the stop"),
+            _c(
+                "direzioni",
+                "n.",
+                "Direzioni servite (2: le partenze si dimezzano per l'intervallo)",
+                "Directions served (2: departures are halved for the interval)",
+            ),
+            _c(
+                "partenze_giorno",
+                "partenze",
+                "Partenze nella finestra del giorno (feriale)",
+                "Departures in the day window (weekday)",
+            ),
+            _c(
+                "partenze_punta",
+                "partenze",
+                "Partenze nella finestra di punta",
+                "Departures in the peak window",
+            ),
+            _c(
+                "fonte_partenze",
+                "",
+                "Da dove vengono le partenze: orario GTFS o frequenze di punta 2026",
+                "Where the departures come from: GTFS timetable or 2026 peak frequencies",
+            ),
+            _c(
+                "nodo_id",
+                "",
+                "Nodo di interscambio (vuoto per tram e bus)",
+                "Interchange node (empty for tram and bus)",
+            ),
+            _c("classe_lum", "", "Classe LUM per ruolo (PTM)", "LUM class by role (PTM)"),
+            _c(
+                "intervallo_giorno_min",
+                "min",
+                "Intervallo medio per direzione nella finestra del giorno",
+                "Mean interval per direction in the day window",
+            ),
+            _c(
+                "intervallo_punta_min",
+                "min",
+                "Intervallo medio per direzione nella finestra di punta",
+                "Mean interval per direction in the peak window",
+            ),
+            _c(
+                "categoria",
+                "",
+                "Categoria ARE della fermata (1 = I … 7 = VII; 0 = nessuna)",
+                "ARE stop category (1 = I … 7 = VII; 0 = none)",
+            ),
+            _c(
+                "categoria_romana",
+                "",
+                "Categoria ARE della fermata (I–VII)",
+                "ARE stop category (I–VII)",
+            ),
+            _c(
+                "categoria_punta",
+                "",
+                "Categoria ARE nella finestra di punta",
+                "ARE category in the peak window",
+            ),
+            _c(
+                "classe_vicino",
+                "",
+                "Classe di qualità entro la prima fascia di distanza (300 m)",
+                "Quality class within the first distance band (300 m)",
+            ),
+            _c(
+                "alta_capacita",
+                "sì/no",
+                "Fermata di alta capacità per SDG 11.2.1 (treno, metro)",
+                "High-capacity stop for SDG 11.2.1 (rail, metro)",
+            ),
+            _c(
+                "servizio_regolare",
+                "sì/no",
+                "Servizio regolare per SDG 11.2.1 (partenze/ora per direzione nella punta)",
+                "Regular service for SDG 11.2.1 (departures/hour per direction in the peak)",
+            ),
+            _c(
+                "classe_lum_orario",
+                "",
+                "Classe LUM dalla categoria di servizio (solo nodi)",
+                "LUM class from the service category (nodes only)",
+            ),
+            _c(
+                "in_rete",
+                "sì/no",
+                "Fermata entro la distanza di aggancio della rete pedonale",
+                "Stop within the snapping distance of the walking network",
+            ),
+            _c("x", "m", "Coordinata est (EPSG:32632)", "Easting (EPSG:32632)"),
+            _c("y", "m", "Coordinata nord (EPSG:32632)", "Northing (EPSG:32632)"),
+        )
+    },
+    "partenze_gtfs.csv": {
+        c.name: c
+        for c in (
+            _c("stop_id", "", "Codice della fermata nel feed GTFS", "Stop code in the GTFS feed"),
+            _c(
+                "modo",
+                "",
+                "Modo meglio servito alla fermata (dal route_type)",
+                "Best-served mode at the stop (from route_type)",
+            ),
+            _c(
+                "linee",
+                "",
+                "Linee (route_short_name) con partenze quel giorno",
+                "Lines (route_short_name) departing that day",
+            ),
+            _c(
+                "direzioni",
+                "n.",
+                "Valori distinti di direction_id (0 = non informativo)",
+                "Distinct direction_id values (0 = not informative)",
+            ),
+            _c(
+                "partenze_giorno",
+                "partenze",
+                "Partenze nella finestra del giorno",
+                "Departures in the day window",
+            ),
+            _c(
+                "partenze_punta",
+                "partenze",
+                "Partenze nella finestra di punta",
+                "Departures in the peak window",
+            ),
+            _c("feed", "", "Feed GTFS", "GTFS feed"),
+            _c(
+                "uso",
+                "",
+                "Uso nel calcolo: nodi ferroviari, classi o solo verifica",
+                "Use: rail nodes, classes or check only",
+            ),
+            _c("giorno", "", "Giorno di servizio (AAAA-MM-GG)", "Service day (YYYY-MM-DD)"),
+        )
+    },
+    "fca_sintesi.csv": {
+        c.name: c
+        for c in (
+            _c(
+                "offerta",
+                "",
+                "Servizio offerto (scuole_sec2, farmacie, ospedali, strutture_comunita)",
+                "Supply (scuole_sec2, farmacie, ospedali, strutture_comunita)",
+            ),
+            _c(
+                "metodo",
+                "",
+                "Metodo: e2sfca (Luo e Qi 2009) o bfca (bilanciato)",
+                "Method: e2sfca (Luo & Qi 2009) or bfca (balanced)",
+            ),
+            _c("unita", "", "Unità del rapporto", "Unit of the ratio"),
+            _c(
+                "modo",
+                "",
+                "Modo del tempo di viaggio (walk a piedi, bike in bici)",
+                "Travel mode (walk, bike)",
+            ),
+            _c("zone_min", "min", "Limiti delle zone di tempo", "Limits of the time zones"),
+            _c(
+                "media_cmm",
+                "",
+                "Media CMM pesata per residenti (offerta raggiunta / domanda)",
+                "CMM mean weighted by residents (supply reached / demand)",
+            ),
+            _c(
+                "gini_comuni",
+                "0-1",
+                "Indice di Gini tra i comuni, pesato per residenti",
+                "Gini index across comuni, weighted by residents",
+            ),
+            _c("sedi", "n.", "Sedi dell'offerta usate", "Supply sites used"),
+            _c(
+                "offerta_totale",
+                "",
+                "Offerta totale (allievi o sedi)",
+                "Total supply (pupils or sites)",
+            ),
+            _c(
+                "offerta_raggiunta",
+                "",
+                "Offerta delle sedi che raggiungono almeno un residente",
+                "Supply of the sites reaching at least one resident",
+            ),
+            _c(
+                "residenti_raggiunti_pct",
+                "%",
+                "Quota della domanda che raggiunge almeno una sede",
+                "Share of demand reaching at least one site",
+            ),
+            _c(
+                "comuni_sotto_soglia",
+                "n.",
+                "Comuni sotto la soglia (quota della media CMM)",
+                "Comuni below the threshold (share of the CMM mean)",
+            ),
+            _c("nota", "", "Avvertenze sull'offerta", "Caveats on the supply"),
+        )
+    },
+    "fca_comuni_sotto_soglia.csv": {
+        c.name: c
+        for c in (
+            _c("offerta", "", "Servizio offerto", "Supply"),
+            _c(
+                "valore",
+                "",
+                "Rapporto FCA bilanciato del comune",
+                "Balanced FCA ratio of the comune",
+            ),
+            _c("media_cmm", "", "Media CMM del rapporto", "CMM mean of the ratio"),
+            _c(
+                "quota_media_pct",
+                "%",
+                "Valore del comune in percentuale della media CMM",
+                "The comune's value as a percentage of the CMM mean",
+            ),
+        )
+    },
     "punti_segnalati.csv": {
         "nome": _c("nome", "", "Nome del punto segnalato", "Name of the flagged point"),
     },

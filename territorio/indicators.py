@@ -175,7 +175,7 @@ class IndicatorTable:
             raise UnknownCodeError(
                 source, KEY, {str(c): 0 for c in extra[:8]}, "the comuni of the table"
             )
-        self.frame = self.frame.join(values[names], how="left")
+        self.frame = self.frame.join(values[names], how="left").copy()  # one block per dtype
         for column in columns:
             self.columns[column.name] = column
             self.theme_of[column.name] = source.split(" ", 1)[0]

@@ -188,6 +188,9 @@ class Overlay:
     sources
         Catalogue layer ids the features derive from: their licences and attributions go
         with the layer into QGIS and the GeoPackage metadata (ODbL for OpenStreetMap).
+    filled
+        Areas that tile the map without overlapping (e.g. quality classes) are filled, not
+        drawn as outlines.
     """
 
     name: str
@@ -200,6 +203,7 @@ class Overlay:
     pro_com_t: str | None = None
     category: str | None = None  # field of a categorised style in QGIS (else one symbol)
     sources: tuple[str, ...] = ()
+    filled: bool = False
 
 
 @dataclass

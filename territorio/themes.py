@@ -7,13 +7,23 @@ Adding a theme is its own package (pure functions), its step module (which defin
 from __future__ import annotations
 
 from territorio.pipeline import Theme
-from territorio.steps import digitale, mappe, mobilita, qgis, servizi, suolo, territorio
+from territorio.steps import (
+    digitale,
+    mappe,
+    mobilita,
+    qgis,
+    servizi,
+    suolo,
+    territorio,
+    trasporto,
+)
 
 THEMES: tuple[Theme, ...] = (
     territorio.THEME,
     suolo.THEME,
     digitale.THEME,
     mobilita.THEME,
+    trasporto.THEME,
     servizi.THEME,
     mappe.THEME,
     qgis.THEME,

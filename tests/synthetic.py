@@ -27,6 +27,7 @@ from territorio.datasets import (
     satellite_arrays,
     schools_frame,
     stations_frame,
+    stop_layer_frame,
     zones_frame,
 )
 
@@ -113,9 +114,14 @@ def build_mirror(root: Path, *, evil: bool = False) -> tuple[Path, Path]:
     rail_frame().to_file(mirror / "mobility" / "rail.gpkg", layer="rail", driver="GPKG")
     import zipfile
 
-    with zipfile.ZipFile(mirror / "mobility" / "gtfs.zip", "w") as archive:
-        for name, text in gtfs_files().items():
-            archive.writestr(name, text)
+    for name in ("gtfs.zip", "gtfs_atm.zip"):
+        with zipfile.ZipFile(mirror / "mobility" / name, "w") as archive:
+            for table, text in gtfs_files().items():
+                archive.writestr(table, text)
+    for mode in ("tram", "bus"):
+        stop_layer_frame(mode).to_file(
+            mirror / "mobility" / "stops.gpkg", layer=f"{mode}_stops", driver="GPKG"
+        )
     stock, wide, flows = ispra_frames()
     stock.to_csv(mirror / "landuse" / "stock.csv", index=False)
     wide.to_csv(mirror / "landuse" / "wide.csv", index=False)
@@ -270,6 +276,9 @@ def build_mirror(root: Path, *, evil: bool = False) -> tuple[Path, Path]:
         ("nodi_interscambio", "vector", "mobility/nodi.gpkg", "interchange_nodes", 4),
         ("stazioni_ferroviarie", "vector", "mobility/rail.gpkg", "rail", 2),
         ("gtfs_trenord_2023", "gtfs", "mobility/gtfs.zip", "", 2),
+        ("gtfs_atm_2014", "gtfs", "mobility/gtfs_atm.zip", "", 2),
+        ("fermate_tram", "vector", "mobility/stops.gpkg", "tram_stops", 2),
+        ("fermate_bus", "vector", "mobility/stops.gpkg", "bus_stops", 4),
     ):
         extra = {"layer": layer, "crs": "EPSG:4326"} if kind == "vector" else {}
         if layer_id in ("farmacie", "scuole_lombarde", "pnrr_case_comunita"):

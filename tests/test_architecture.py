@@ -38,7 +38,7 @@ IO_CALLS = {
     "save",
     "Catalog",
 }
-THEMES = ("land", "digital", "access", "services")
+THEMES = ("land", "digital", "access", "transit", "services")
 
 
 def modules() -> list[Path]:
@@ -221,7 +221,7 @@ def test_default_config_is_complete_in_a_fresh_interpreter():
     text = default_config_toml()
     assert int(fresh.stdout) == len(text)
     sections = [line[1:-1] for line in text.splitlines() if line.startswith("[")]
-    assert sections[:9] == [
+    assert sections[:10] == [
         "data",
         "output",
         "run",
@@ -230,5 +230,6 @@ def test_default_config_is_complete_in_a_fresh_interpreter():
         "land",
         "digital",
         "access",
+        "transit",
         "services",
     ]

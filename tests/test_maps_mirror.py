@@ -12,7 +12,7 @@ import pytest
 from .browser import Page, offline_browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-THEMES = ("territorio", "suolo", "digitale", "mobilita", "servizi")
+THEMES = ("territorio", "suolo", "digitale", "mobilita", "trasporto", "servizi")
 ATLAS = {"015146": "Milano", "015150": "Morimondo", "015191": "San Colombano al Lambro"}
 SIZES = ((1400, 900), (390, 844))
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -292,7 +292,13 @@ def test_project_opens_whole_in_real_qgis(qgis_report, run):
         if layer.get("aliases"):
             assert all(layer["aliases"].values()), layer["name"]  # no bare column ids
     # the comuni maps are one layer (its themes); the groups hold the other layers
-    assert report["groups"][:4] == ["Territorio", "Digitale", "Mobilità", "Servizi"]
+    assert report["groups"][:5] == [
+        "Territorio",
+        "Digitale",
+        "Mobilità",
+        "Trasporto pubblico",
+        "Servizi",
+    ]
     raster = [x for x in layers.values() if x["provider"] == "gdal"]
     assert raster and raster[0]["renderer"]["type"] == "singlebandpseudocolor"
     assert raster[0]["bands"] == 3 and "ODbL 1.0" in raster[0]["licences"]

@@ -38,6 +38,7 @@ def test_xlsx_has_a_sheet_per_theme_codes_as_text_and_a_dictionary(catalog, tmp_
         "Consumo di suolo",
         "Infrastrutture digitali",
         "Mobilità",
+        "Qualità del trasporto pubblico",
         "Servizi",
         "Dizionario",
     ]
@@ -149,15 +150,16 @@ def test_a_piped_run_prints_a_line_per_step_before_it_ends(synthetic, tmp_path):
     seen = []
     for line in proc.stderr:
         seen.append((line.strip(), proc.poll()))
-        if "[8/8]" in line:
+        if "[9/9]" in line:
             break
     proc.communicate(timeout=300)
     assert proc.returncode == 0
-    steps = [text for text, _ in seen if "/8]" in text]
-    assert [s.split("]")[0].split("[")[1] for s in steps] == [f"{i}/8" for i in range(1, 9)]
+    steps = [text for text, _ in seen if "/9]" in text]
+    assert [s.split("]")[0].split("[")[1] for s in steps] == [f"{i}/9" for i in range(1, 10)]
     assert all(status is None for _, status in seen)  # printed while the run was going on
     assert all(text[:8].count(":") == 2 for text in steps)  # each line starts with a time
-    assert "[3/8] Infrastrutture digitali" in steps[2]
+    assert "[3/9] Infrastrutture digitali" in steps[2]
+    assert "[5/9] Qualità del trasporto pubblico" in steps[4]
 
 
 def test_quiet_prints_nothing_and_verbose_every_file(synthetic, tmp_path, monkeypatch):

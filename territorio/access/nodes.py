@@ -12,6 +12,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 from scipy.spatial import cKDTree
 
+from territorio.gtfs import active_services, busiest_day, feed_period
+
 _LINE_SUFFIX = re.compile(r"\s+M\d(\s*[-/]\s*M?\d)*$", re.IGNORECASE)
 
 
@@ -109,41 +111,8 @@ def lum_classes(
 
 def gtfs_service_day(feed: Mapping[str, pd.DataFrame]) -> pd.Timestamp:
     """The Tuesday-Thursday of the feed period with the most trips running."""
-    calendar = feed.get("calendar")
-    dates = feed.get("calendar_dates")
-    trips = feed["trips"]
-    if calendar is not None and len(calendar):
-        start = pd.to_datetime(calendar["start_date"], format="%Y%m%d").min()
-        end = pd.to_datetime(calendar["end_date"], format="%Y%m%d").max()
-    else:
-        days = pd.to_datetime(dates["date"], format="%Y%m%d")
-        start, end = days.min(), days.max()
-    candidates = [d for d in pd.date_range(start, end) if d.weekday() in (1, 2, 3)]
-    counts = {d: len(trips[trips["service_id"].isin(active_services(feed, d))]) for d in candidates}
-    return max(counts, key=lambda d: (counts[d], -d.value))
-
-
-def active_services(feed: Mapping[str, pd.DataFrame], day: pd.Timestamp) -> set[str]:
-    """service_ids running on ``day`` (calendar plus calendar_dates exceptions)."""
-    services: set[str] = set()
-    calendar = feed.get("calendar")
-    stamp = day.strftime("%Y%m%d")
-    if calendar is not None and len(calendar):
-        weekday = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][
-            day.weekday()
-        ]
-        running = calendar[
-            (calendar[weekday] == "1")
-            & (calendar["start_date"] <= stamp)
-            & (calendar["end_date"] >= stamp)
-        ]
-        services.update(running["service_id"])
-    dates = feed.get("calendar_dates")
-    if dates is not None and len(dates):
-        today = dates[dates["date"] == stamp]
-        services.update(today.loc[today["exception_type"] == "1", "service_id"])
-        services.difference_update(today.loc[today["exception_type"] == "2", "service_id"])
-    return services
+    start, end = feed_period(feed)
+    return busiest_day(feed, [d for d in pd.date_range(start, end) if d.weekday() in (1, 2, 3)])
 
 
 def gtfs_departures(

@@ -339,7 +339,7 @@ def overlay_layer(
         )
     else:
         style = styles.single(
-            title, overlay.color, kind, aliases, fields, outline=True, shape=shape
+            title, overlay.color, kind, aliases, fields, outline=not overlay.filled, shape=shape
         )
     sources = (
         source_records(catalog, list(overlay.sources), lang)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
 from territorio.access.layers import ACCESS_ESTIMATE
+from territorio.classes import fmt_number
 from territorio.codes import KEY
 from territorio.indicators import Column, Ratio
 from territorio.mapspec import Choropleth, Overlay
+from territorio.network.matrix import travel_minutes
 from territorio.network.times import AccessResult
 from territorio.pipeline import RunContext, Theme
 from territorio.plausibility import check_consumed_values, check_in_territory
 from territorio.rates import per_residents
 from territorio.readers import open_raster, read_community_points, read_park
-from territorio.services import facilities, park, proximity
+from territorio.readers.files import Expectation, read_table
+from territorio.services import facilities, fca, park, proximity
 from territorio.services.config import ServicesConfig
 from territorio.steps.mobilita import ACCESS
 from territorio.zonal import sample_values
@@ -227,9 +231,33 @@ def services_step(ctx: RunContext) -> None:
     # source coordinates as given (full precision), not rounded like computed values
     ctx.outputs.write_csv(f"{FOLDER}/punti_segnalati.csv", flagged, float_format=None)
     _community_points(ctx, cfg, access, layers)
+    if cfg.fca:
+        school_points, pupils, missing = _school_supply(lombarde)
+        supplies = {
+            "scuole_sec2": (
+                school_points,
+                pupils,
+                (
+                    f"{missing} sedi con 0 allievi o senza numero, escluse",
+                    f"{missing} sites with no pupils or no count, left out",
+                ),
+            ),
+            "farmacie": (pharmacies[~pharmacies["fuori_cmm"]], None, ("", "")),
+            "ospedali": (hospitals[~hospitals["fuori_cmm"]], None, ("", "")),
+        }
+        if "strutture_comunita" in layers:
+            supplies["strutture_comunita"] = (layers["strutture_comunita"], None, ("", ""))
+        supplies = {  # no capacity: every site counts one
+            k: (p, np.ones(len(p)) if c is None else c, n, c is not None)
+            for k, (p, c, n) in supplies.items()
+        }
+        fca_table, fca_columns = _fca(ctx, cfg, access, supplies)
+        ctx.table.add(fca_table, fca_columns, source="servizi (FCA)")
     _park(ctx, cfg, {"scuole_sec2": upper, "ospedali": hospitals, "farmacie": pharmacies}, layers)
     _write_layers(ctx, layers)
     _register_maps(ctx, layers)
+    if cfg.fca:
+        _register_fca_maps(ctx)
     outside = int(flagged["problema"].eq("fuori dalla CMM").sum())
     elsewhere = len(flagged) - outside
     ctx.note(
@@ -511,6 +539,33 @@ def _register_maps(ctx: RunContext, layers: dict) -> None:
         )
 
 
+def _register_fca_maps(ctx: RunContext) -> None:
+    """The balanced FCA of schools and pharmacies as choropleths, after the theme's others."""
+    for column, palette, title in (
+        (
+            "fca_scuole_sec2_bfca",
+            "PuBu",
+            {
+                "it": "Scuole superiori: allievi rispetto ai residenti (FCA)",
+                "en": "Upper-secondary pupils against residents (FCA)",
+            },
+        ),
+        (
+            "fca_farmacie_bfca",
+            "RdPu",
+            {
+                "it": "Farmacie rispetto ai residenti raggiunti (FCA)",
+                "en": "Pharmacies against the residents they serve (FCA)",
+            },
+        ),
+    ):
+        ctx.maps.choropleth(
+            "servizi", Choropleth(column, "quantiles", palette=palette, title=title)
+        )
+    fca_columns = [c for c in ctx.table.columns if c.startswith("fca_")]
+    ctx.maps.estimated(fca_columns, ACCESS_ESTIMATE)
+
+
 def _write_layers(ctx: RunContext, layers: dict) -> None:
     clean = {}
     for name, frame in layers.items():
@@ -526,3 +581,221 @@ THEME = Theme(
     group={"it": "Servizi", "en": "Services"},
     config=("services", ServicesConfig),
 )
+
+
+FCA_SUPPLIES = {
+    "scuole_sec2": (
+        {"it": "sedi di scuola secondaria di II grado", "en": "upper-secondary school sites"},
+        ("scuole_lombarde",),
+    ),
+    "farmacie": ({"it": "farmacie", "en": "pharmacies"}, ("farmacie",)),
+    "ospedali": ({"it": "strutture di ricovero", "en": "hospitals"}, ("ospedali",)),
+    "strutture_comunita": (
+        {"it": "Case/Ospedali di Comunità e COT", "en": "community health facilities"},
+        (),
+    ),
+}
+
+
+def _school_supply(
+    lombarde: gpd.GeoDataFrame,
+) -> tuple[gpd.GeoDataFrame, np.ndarray | None, int]:
+    """State upper-secondary sedi, their pupils as capacity, and how many sedi were left out.
+
+    The capacity is ``None`` (every site counts one) when the list gives no pupils at all.
+    """
+    state = lombarde[
+        (lombarde["classificazione"] == "Statale")
+        & lombarde["tipologia_sede"].isin(facilities.UPPER_SECONDARY_TYPES)
+        & ~lombarde["fuori_cmm"]
+    ]
+    pupils = pd.to_numeric(state["allievi_sede"], errors="coerce")
+    if pupils.notna().any():
+        known = state[pupils > 0]
+        return known, pupils[pupils > 0].to_numpy(dtype=float), len(state) - len(known)
+    return state, None, 0
+
+
+def _fca(
+    ctx: RunContext, cfg: ServicesConfig, access: AccessResult, supplies: dict
+) -> tuple[pd.DataFrame, list[Column]]:
+    """E2SFCA and balanced FCA per supply, per comune; summary and below-threshold tables."""
+    acfg = ctx.config["access"]
+    grid = access.times.grid
+    codes = ctx.territory.comuni[KEY].to_numpy()
+    live = grid.residents > 0
+    demand_all = grid.residents[live]
+    zone = grid.zone[live]
+    model = ctx.population()
+    speeds = {"walk": acfg.walk_speed_kmh, "bike": acfg.bike_speed_kmh}
+    band = None
+    if cfg.school_age_population:
+        path = ctx.config.resolve(cfg.school_age_population)
+        band = read_table(
+            path,
+            Expectation(
+                label=cfg.school_age_label,
+                key=KEY,
+                key_unique=True,
+                columns=(KEY, "popolazione"),
+                user_file=True,
+            ),
+        ).set_index(KEY)["popolazione"]
+    table = pd.DataFrame(index=pd.Index(codes, name=KEY))
+    summary, below_rows, columns = [], [], []
+    names = (
+        ctx.territory.comuni.set_index(KEY)["comune"] if "comune" in ctx.territory.comuni else None
+    )
+    for name, (points, capacity, note, by_capacity) in supplies.items():
+        words, layer_ids = FCA_SUPPLIES[name]
+        mode = cfg.fca_modes.get(name, "walk")
+        zones = cfg.fca_zones_min.get(name, [5.0, 10.0, 15.0])
+        demand = demand_all
+        if name == "scuole_sec2" and band is not None:
+            totals = np.bincount(grid.zone, weights=grid.residents, minlength=len(codes))
+            share = band.reindex(codes).to_numpy(dtype=float) / np.where(totals > 0, totals, np.nan)
+            demand = demand_all * np.nan_to_num(share)[zone]
+            scale, unit = 1.0, f"allievi per residente {cfg.school_age_label}"
+            unit_en = f"pupils per resident aged {cfg.school_age_label}"
+        elif name == "scuole_sec2" and by_capacity:
+            scale, unit, unit_en = 1000.0, "allievi per 1.000 ab.", "pupils per 1,000 residents"
+        else:
+            scale, unit, unit_en = 1e4, "per 10.000 ab.", "per 10,000 residents"
+        minutes = travel_minutes(
+            access.network,
+            grid.xy[live],
+            shapely.get_coordinates(points.geometry.values),
+            mode=mode,
+            speed_kmh=speeds[mode],
+            cutoff_min=zones[-1],
+            area=access.area,
+            circuity=access.times.circuity[mode],
+            max_snap_m=acfg.max_snap_m,
+            min_component_share=acfg.min_component_share,
+        )
+        result = fca.accessibility(
+            minutes,
+            demand,
+            capacity,
+            zone,
+            codes,
+            zones_min=zones,
+            weights=cfg.fca_zone_weights,
+            scale=scale,
+        )
+        threshold = cfg.fca_below_fraction * result.mean["bfca"]
+        below = result.table["bfca"] < threshold
+        table[f"fca_{name}_e2sfca"] = result.table["e2sfca"]
+        table[f"fca_{name}_bfca"] = result.table["bfca"]
+        table[f"fca_{name}_sotto_soglia"] = below
+        aged = name == "scuole_sec2" and band is not None
+        limits = "/".join(f"{z:g}" for z in zones)
+        steps = "/".join(f"{w:g}" for w in cfg.fca_zone_weights)
+        how_it = (
+            f"{'a piedi' if mode == 'walk' else 'in bici'}, zone {limits} "
+            f"min con pesi {steps}; domanda: "
+            f"{cfg.school_age_label if aged else 'residenti'} "
+            f"({model.label('it')})"
+        )
+        how_en = (
+            f"{'on foot' if mode == 'walk' else 'by bike'}, zones {limits} "
+            f"min weighted {steps}; demand: "
+            f"{'aged ' + cfg.school_age_label if aged else 'residents'}"
+        )
+        sources = (*layer_ids, *ACCESS_SOURCES, *model.sources)
+        columns += [
+            Column(
+                f"fca_{name}_e2sfca",
+                unit,
+                {
+                    "it": f"Offerta di {words['it']} rispetto alla domanda, E2SFCA (Luo e Qi "
+                    f"2009); {how_it}",
+                    "en": f"Supply of {words['en']} against demand, E2SFCA (Luo & Qi 2009); "
+                    f"{how_en}",
+                },
+                sources,
+            ),
+            Column(
+                f"fca_{name}_bfca",
+                unit,
+                {
+                    "it": f"Offerta di {words['it']} rispetto alla domanda, FCA bilanciato "
+                    "(domanda "
+                    f"ripartita tra le sedi raggiunte, offerta conservata); {how_it}",
+                    "en": f"Supply of {words['en']} against demand, balanced FCA (demand split "
+                    "among "
+                    f"the sites reached, supply conserved); {how_en}",
+                },
+                sources,
+            ),
+            Column(
+                f"fca_{name}_sotto_soglia",
+                "sì/no",
+                {
+                    "it": f"FCA bilanciato sotto il {cfg.fca_below_fraction:.0%} della media CMM "
+                    f"({words['it']})",
+                    "en": f"Balanced FCA below {cfg.fca_below_fraction:.0%} of the CMM mean "
+                    f"({words['en']})",
+                },
+                sources,
+                "count_true",
+            ),
+        ]
+        for method in ("e2sfca", "bfca"):
+            summary.append(
+                {
+                    "offerta": name,
+                    "metodo": method,
+                    "unita": unit if ctx.config.lang == "it" else unit_en,
+                    "modo": mode,
+                    "zone_min": "/".join(f"{z:g}" for z in zones),
+                    "media_cmm": result.mean[method],
+                    "gini_comuni": result.gini[method],
+                    "sedi": len(points),
+                    "offerta_totale": result.supply_total,
+                    "offerta_raggiunta": result.supply_reached,
+                    "residenti_raggiunti_pct": 100 * result.demand_reached / result.demand_total,
+                    "comuni_sotto_soglia": int(below.sum()) if method == "bfca" else None,
+                    "nota": note[0] if ctx.config.lang == "it" else note[1],
+                }
+            )
+        for code in result.table.index[below]:
+            below_rows.append(
+                {
+                    "offerta": name,
+                    KEY: code,
+                    "comune": names.get(code) if names is not None else None,
+                    "valore": result.table.at[code, "bfca"],
+                    "media_cmm": result.mean["bfca"],
+                    "quota_media_pct": 100 * result.table.at[code, "bfca"] / result.mean["bfca"],
+                }
+            )
+    ctx.outputs.write_csv(f"{FOLDER}/fca_sintesi.csv", pd.DataFrame(summary))
+    ctx.outputs.write_csv(
+        f"{FOLDER}/fca_comuni_sotto_soglia.csv",
+        pd.DataFrame(
+            below_rows, columns=["offerta", KEY, "comune", "valore", "media_cmm", "quota_media_pct"]
+        ),
+    )
+    lines_it = "; ".join(
+        f"{r['offerta']}: media CMM {fmt_number(r['media_cmm'], '', 'it')} {r['unita']}, Gini "
+        f"{fmt_number(r['gini_comuni'], '', 'it')}, {r['comuni_sotto_soglia']} comuni sotto soglia"
+        for r in summary
+        if r["metodo"] == "bfca"
+    )
+    lines_en = "; ".join(
+        f"{r['offerta']}: CMM mean {r['media_cmm']:.2f}, Gini {r['gini_comuni']:.3f}, "
+        f"{r['comuni_sotto_soglia']} comuni below the threshold"
+        for r in summary
+        if r["metodo"] == "bfca"
+    )
+    ctx.note(
+        "servizi",
+        "Offerta e domanda (FCA bilanciato, tempi su rete; stima fuori dall'estratto): "
+        f"{lines_it}. "
+        f"Dettagli in {FOLDER}/fca_sintesi.csv e {FOLDER}/fca_comuni_sotto_soglia.csv.",
+        f"Supply against demand (balanced FCA, network times; estimated outside the extract): "
+        f"{lines_en}. Details in {FOLDER}/fca_sintesi.csv and "
+        f"{FOLDER}/fca_comuni_sotto_soglia.csv.",
+    )
+    return table, columns

@@ -148,6 +148,7 @@ def overlay_payload(data: MapData, overlay: Overlay, frame, cites: Citations) ->
         "label": label,
         "kind": "point" if point else "area",
         "color": overlay.color,
+        "fill": 0.6 if overlay.filled else 0.22,
         "shape": WEB_SHAPES.get(shape, shape),
         "scenario": scenario,
         "show": overlay.show and not scenario,

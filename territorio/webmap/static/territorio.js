@@ -241,7 +241,7 @@
       pointToLayer: function (f, latlng) { return L.marker(latlng, { icon: icon, keyboard: false }); },
       style: {
         color: o.color, weight: o.scenario ? 2 : 1.2, dashArray: o.scenario ? "6 4" : null,
-        fillColor: o.scenario ? "url(#tp-scen)" : o.color, fillOpacity: o.scenario ? 1 : 0.22,
+        fillColor: o.scenario ? "url(#tp-scen)" : o.color, fillOpacity: o.scenario ? 1 : (o.fill || 0.22),
       },
       onEachFeature: function (f, layer) {
         layer.bindTooltip(overlayTip(o, f.properties));
