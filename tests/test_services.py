@@ -141,6 +141,36 @@ def test_community_points_in_the_run(catalog, tmp_path):
     table = pd.read_csv(tmp_path / "out" / "servizi" / "strutture_comunita_nodi.csv")
     assert table.loc[0, "nodo_nome"] == "Centro"
     assert table.loc[0, "tempo_piedi_nodo_min"] == pytest.approx(500 / 75, rel=REL)
+    # with coordinates the facilities enter the floating catchment too
+    summary = pd.read_csv(tmp_path / "out" / "servizi" / "fca_sintesi.csv")
+    rows = summary[summary["offerta"] == "strutture_comunita"]
+    assert rows["sedi"].tolist() == [1, 1] and rows["offerta_raggiunta"].tolist() == [1, 1]
+
+
+def test_school_demand_of_an_age_band(catalog, tmp_path):
+    # residents of school age per comune, uneven: the school ratio becomes pupils per young
+    # resident, and every pupil of a site that someone reaches is allocated once
+    band = tmp_path / "eta_14_18.csv"
+    shares = [0.05, 0.001, 0.2, 0.06, 0.05, 0.07, 0.04, 0.05, 0.3]
+    rows = [
+        f"{code};{round(p * s)}"
+        for code, p, s in zip(syn.CODES, syn.POP[2024], shares, strict=True)
+    ]
+    band.write_text("pro_com_t;popolazione\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    config = load_config(None)
+    config["run"].steps = ["territorio", "servizi"]
+    config["services"].school_age_population = str(band)
+    result = run_pipeline(config, catalog=catalog, out=tmp_path / "out")
+    summary = pd.read_csv(tmp_path / "out" / "servizi" / "fca_sintesi.csv")
+    school = summary[(summary["offerta"] == "scuole_sec2") & (summary["metodo"] == "bfca")].iloc[0]
+    assert school["unita"] == "allievi per residente 14-18 anni"
+    young = sum(round(p * s) for p, s in zip(syn.POP[2024], shares, strict=True))
+    reached = school["residenti_raggiunti_pct"] / 100
+    # CMM mean = pupils reached / young residents (conservation of the balanced form)
+    assert school["media_cmm"] == pytest.approx(school["offerta_raggiunta"] / young, rel=1e-9)
+    assert 0 < reached <= 1
+    column = result.table.columns["fca_scuole_sec2_bfca"]
+    assert column.unit == "allievi per residente 14-18 anni"
 
 
 def test_park_perimeter_and_consumption(catalog, tmp_path):

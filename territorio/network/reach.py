@@ -104,9 +104,18 @@ class GridReach:
             augmented, n, cells.node, cells.distance, inside, cells_xy, points_xy, usable, circuity
         )
 
-    def metres(self, which: np.ndarray, limit_m: float) -> np.ndarray:
-        """Distance of every cell to the nearest selected point (``inf`` beyond ``limit_m``)."""
-        out = self.straight(which, limit_m / self.circuity) * self.circuity
+    def metres(
+        self, which: np.ndarray, limit_m: float, straight: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Distance of every cell to the nearest selected point (``inf`` beyond ``limit_m``).
+
+        ``straight``: the cells' straight-line distances to the same points, if already known
+        up to at least ``limit_m / circuity`` (they give the estimate outside the extract).
+        """
+        if straight is None:
+            straight = self.straight(which, limit_m / self.circuity)
+        out = straight * self.circuity
+        out[out > limit_m] = np.inf
         sources = self.n + np.flatnonzero(np.asarray(which) & self.usable)
         network = np.full(len(self.cell_node), np.inf)
         if len(sources):

@@ -67,7 +67,8 @@ class ServicesConfig:
         "Comuni whose balanced ratio is below this fraction of the CMM mean are listed.", 0.5
     )
     school_age_population: str = doc(
-        "Residents of school age per comune (CSV with pro_com_t and popolazione, e.g. ISTAT "
+        "Residents of school age per comune (CSV per "
+        "territorio/services/popolazione_eta_TEMPLATE.csv: pro_com_t, popolazione; e.g. ISTAT "
         "14-18 anni): the school demand; empty = every resident (ratio per 1,000 residents).",
         "",
     )

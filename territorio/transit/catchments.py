@@ -106,29 +106,25 @@ def cell_classes(stops: gpd.GeoDataFrame, reach: GridReach, cfg: TransitConfig) 
     table = ClassTable.from_config(cfg)
     category = stops["categoria"].to_numpy()
     limit = table.reach_m
+    regular = stops["servizio_regolare"].to_numpy(bool)
+    high = stops["alta_capacita"].to_numpy(bool)
+    sets = [(category == c, limit, int(c)) for c in sorted(set(category) - {0})]
+    sets += [
+        (regular & ~high, cfg.sdg_low_capacity_m, "bassa"),
+        (regular & high, cfg.sdg_high_capacity_m, "alta"),
+    ]
+    metres: dict[str, dict] = {method: {} for method in METHODS}
+    for which, bound, key in sets:
+        # one straight-line pass serves the buffers and the estimate outside the extract
+        straight = reach.straight(which, bound)
+        metres["buffer"][key] = straight
+        metres["rete"][key] = reach.metres(which, bound, straight=straight)
     classes, sdg = {}, {}
     for method in METHODS:
-        metres = {}
-        for c in sorted(set(category) - {0}):
-            which = category == c
-            metres[int(c)] = (
-                reach.metres(which, limit) if method == "rete" else reach.straight(which, limit)
-            )
-        classes[method] = table.best_class(metres, len(reach.cells_xy))
-        regular = stops["servizio_regolare"].to_numpy(bool)
-        high = stops["alta_capacita"].to_numpy(bool)
-        served = np.zeros(len(reach.cells_xy), dtype=bool)
-        for which, distance in (
-            (regular & ~high, cfg.sdg_low_capacity_m),
-            (regular & high, cfg.sdg_high_capacity_m),
-        ):
-            found = (
-                reach.metres(which, distance)
-                if method == "rete"
-                else reach.straight(which, distance)
-            )
-            served |= np.isfinite(found)
-        sdg[method] = served
+        found = metres[method]
+        by_category = {k: v for k, v in found.items() if isinstance(k, int)}
+        classes[method] = table.best_class(by_category, len(reach.cells_xy))
+        sdg[method] = np.isfinite(found["bassa"]) | np.isfinite(found["alta"])
     return CellClasses(classes, sdg, reach.inside)
 
 
