@@ -399,3 +399,54 @@ def test_synthetic_run_classes_every_source(catalog, tmp_path):
     assert set(departures["uso"]) == {"ferrovia (nodi)", "solo verifica"}
     for column in ("fca_farmacie_bfca", "fca_scuole_sec2_e2sfca", "fca_ospedali_sotto_soglia"):
         assert column in table.columns
+
+
+def test_a_user_bus_feed_replaces_the_bus_frequency_layer(catalog, tmp_path):
+    from territorio.config import load_config
+    from territorio.runner import run_pipeline
+
+    # one bus line through the territory, every 10 minutes in each direction 06:00-21:00
+    a = tt.datasets.to_lonlat(400.0, 400.0)
+    b = tt.datasets.to_lonlat(1600.0, 400.0)
+    times = ["trip_id,arrival_time,departure_time,stop_id,stop_sequence"]
+    trips = ["route_id,service_id,trip_id,direction_id"]
+    for k in range(90):
+        minute = 360 + 10 * k
+        for direction, (first, last) in enumerate((("A", "B"), ("B", "A"))):
+            trip = f"t{k}{direction}"
+            trips.append(f"L90,WK,{trip},{direction}")
+            start = f"{minute // 60:02d}:{minute % 60:02d}:00"
+            end = f"{(minute + 6) // 60:02d}:{(minute + 6) % 60:02d}:00"
+            times += [f"{trip},{start},{start},{first},1", f"{trip},{end},{end},{last},2"]
+    feed = tmp_path / "autobus.zip"
+    with zipfile.ZipFile(feed, "w") as archive:
+        archive.writestr(
+            "stops.txt",
+            f"stop_id,stop_name,stop_lat,stop_lon\nA,Est,{a[1]},{a[0]}\nB,Ovest,{b[1]},{b[0]}\n",
+        )
+        archive.writestr("routes.txt", "route_id,route_short_name,route_type\nL90,90,3\n")
+        archive.writestr("trips.txt", "\n".join(trips) + "\n")
+        archive.writestr("stop_times.txt", "\n".join(times) + "\n")
+        archive.writestr(
+            "calendar.txt",
+            "service_id,monday,tuesday,wednesday,thursday,friday,"
+            "saturday,sunday,start_date,end_date\nWK,1,1,1,1,1,0,0,20240101,20240630\n",
+        )
+    cfg = load_config(None)
+    cfg["transit"].feeds = [str(feed)]
+    cfg["run"].steps = ["mobilita", "trasporto"]
+    result = run_pipeline(cfg, catalog=catalog, out=tmp_path / "out")
+    stops = gpd.read_file(
+        tmp_path / "out" / "trasporto" / "qualita_trasporto.gpkg", layer="fermate_qualita"
+    ).set_index("fermata_id")
+    assert not any(i.startswith("bus:") for i in stops.index)  # the layer's buses left out
+    assert {"tram:T1", "tram:T2"} <= set(stops.index)  # trams still from their layer
+    east = stops.loc["autobus.zip:A"]
+    # 06:30-20:00: departures every 10 min in one direction from A (trips A→B), 81 of them;
+    # one direction → interval 810 / 81 = 10 min, which opens the 10-19 band: group C → IV
+    assert east["partenze_giorno"] == 81 and east["direzioni"] == 1
+    assert east["intervallo_giorno_min"] == pytest.approx(10.0)
+    assert east["categoria_romana"] == "IV" and east["fonte_partenze"].startswith("GTFS")
+    assert stops.crs.to_epsg() == 32632
+    summary = next(n.text["it"] for n in result.notes if n.text["it"].startswith("Qualità"))
+    assert "(fermate_tram)" in summary  # the frequency layers actually used, named
