@@ -77,3 +77,18 @@ def assign_comune(
     first[1:] = point[1:] != point[:-1]
     out[point[first]] = codes[zone[first]]
     return out
+
+
+def points_table(points: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Points as a plain table: their columns, then ``x`` and ``y`` in the frame's CRS.
+
+    Examples
+    --------
+    >>> frame = gpd.GeoDataFrame({"nome": ["a"]}, geometry=[shapely.Point(1, 2)], crs=32632)
+    >>> points_table(frame).values.tolist()
+    [['a', 1.0, 2.0]]
+    """
+    table = pd.DataFrame(points.drop(columns=points.geometry.name))
+    table["x"] = points.geometry.x.to_numpy()
+    table["y"] = points.geometry.y.to_numpy()
+    return table

@@ -10,7 +10,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from rasterio.features import shapes
 
 from territorio.access.analysis import MODES
 from territorio.access.config import AccessConfig
@@ -18,6 +17,7 @@ from territorio.codes import KEY
 from territorio.crs import WORK_CRS
 from territorio.mapspec import Estimate
 from territorio.network.times import AccessResult
+from territorio.spatial import points_table
 
 NODATA = -1.0
 
@@ -60,17 +60,7 @@ def travel_time_bands(result: AccessResult) -> list[np.ndarray]:
 
 def _polygons(result: AccessResult, labels: np.ndarray, mask: np.ndarray) -> gpd.GeoDataFrame:
     """Polygons of equal label among the masked cells, dissolved per label."""
-    raster = _raster(result, np.where(mask, labels, -1).astype("int32"), -1, "int32")
-    pieces = [
-        (shapely.geometry.shape(geom), int(value))
-        for geom, value in shapes(raster, mask=raster >= 0, transform=result.times.grid.transform)
-    ]
-    if not pieces:
-        return gpd.GeoDataFrame({"label": []}, geometry=[], crs=WORK_CRS)
-    frame = gpd.GeoDataFrame(
-        {"label": [v for _, v in pieces]}, geometry=[g for g, _ in pieces], crs=WORK_CRS
-    )
-    return frame.dissolve("label", as_index=False)
+    return result.times.grid.label_polygons(labels, mask)
 
 
 def isochrones(result: AccessResult, thresholds: list[int]) -> gpd.GeoDataFrame:
@@ -212,7 +202,4 @@ def access_layers(
 
 def station_table(result: AccessResult) -> pd.DataFrame:
     """The stations as a table with their coordinates (EPSG:32632)."""
-    table = result.stations.drop(columns="geometry").copy()
-    table["x"] = result.stations.geometry.x
-    table["y"] = result.stations.geometry.y
-    return table
+    return points_table(result.stations)

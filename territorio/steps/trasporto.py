@@ -21,8 +21,9 @@ from territorio.mapspec import Choropleth, Overlay
 from territorio.network.reach import GridReach
 from territorio.network.times import AccessResult
 from territorio.pipeline import RunContext, Theme
+from territorio.population import PopulationGrid
 from territorio.readers.files import Expectation, read_gtfs
-from territorio.spatial import assign_comune
+from territorio.spatial import assign_comune, points_table
 from territorio.steps.mobilita import ACCESS
 from territorio.transit import stops as transit_stops
 from territorio.transit.catchments import (
@@ -190,7 +191,8 @@ def transit_columns(
     }
     columns = []
     for suffix, (how_it, how_en) in method.items():
-        base = tuple(x for x in base if suffix == "" or x != NETWORK)
+        # straight buffers do not use the street network
+        sources = base if suffix == "" else tuple(x for x in base if x != NETWORK)
         for letter in (*CLASS_LETTERS, "nessuna"):
             if letter == "nessuna":
                 it, en = (
@@ -211,7 +213,7 @@ def transit_columns(
                         "en": f"Residents {en} of public-transport quality (ARE method, weekday "
                         f"{day}); {how_en}",
                     },
-                    base,
+                    sources,
                     "sum",
                 ),
                 Column(
@@ -222,7 +224,7 @@ def transit_columns(
                         f"{how_it}",
                         "en": f"Share of residents {en} of public-transport quality; {how_en}",
                     },
-                    base,
+                    sources,
                     Ratio(f"{name}_ab", f"popolazione_{year}", 100.0),
                 ),
             ]
@@ -235,7 +237,7 @@ def transit_columns(
                     "it": f"Residenti con servizio buono (classi {good}); {how_it}",
                     "en": f"Residents with good service (classes {good}); {how_en}",
                 },
-                base,
+                sources,
                 "sum",
             ),
             Column(
@@ -245,7 +247,7 @@ def transit_columns(
                     "it": f"Quota di residenti con servizio buono (classi {good}); {how_it}",
                     "en": f"Share of residents with good service (classes {good}); {how_en}",
                 },
-                base,
+                sources,
                 Ratio(f"tp_buona{suffix}_ab", f"popolazione_{year}", 100.0),
             ),
         ]
@@ -269,7 +271,7 @@ def transit_columns(
                     "it": f"SDG 11.2.1: residenti {sdg_it}; {how_it}",
                     "en": f"SDG 11.2.1: residents {sdg_en}; {how_en}",
                 },
-                base,
+                sources,
                 "sum",
             ),
             Column(
@@ -279,7 +281,7 @@ def transit_columns(
                     "it": f"SDG 11.2.1: quota di residenti {sdg_it}; {how_it}",
                     "en": f"SDG 11.2.1: share of residents {sdg_en}; {how_en}",
                 },
-                base,
+                sources,
                 Ratio(f"sdg_11_2_1{suffix}_ab", f"popolazione_{year}", 100.0),
             ),
         ]
@@ -299,25 +301,15 @@ def transit_columns(
     return columns
 
 
-def network_polygons(cells: CellClasses, grid, outline: shapely.Geometry) -> gpd.GeoDataFrame:
-    """Network catchments by class: polygons of the cells of each class (best class wins)."""
-    from rasterio.features import shapes
-
-    raster = np.zeros(grid.shape, dtype="int32")
-    raster[grid.rows, grid.cols] = cells.classes["rete"]
-    pieces = [
-        (shapely.geometry.shape(geom), int(value))
-        for geom, value in shapes(raster, mask=raster > 0, transform=grid.transform)
-    ]
-    frame = gpd.GeoDataFrame(
-        {"codice": [v for _, v in pieces]}, geometry=[g for g, _ in pieces], crs=WORK_CRS
-    )
-    if frame.empty:
-        return gpd.GeoDataFrame({"classe": []}, geometry=[], crs=WORK_CRS)
-    frame = frame.dissolve("codice", as_index=False)
-    frame["classe"] = [CLASS_LETTERS[c - 1] for c in frame["codice"]]
+def network_polygons(
+    cells: CellClasses, grid: PopulationGrid, outline: shapely.Geometry
+) -> gpd.GeoDataFrame:
+    """Network catchments by class: the cells of each class traced as one polygon."""
+    code = cells.classes["rete"]
+    frame = grid.label_polygons(code, code > 0)
+    frame["classe"] = [CLASS_LETTERS[c - 1] for c in frame["label"]]
     frame["geometry"] = shapely.intersection(frame.geometry.values, outline)
-    return frame[["classe", "geometry"]]
+    return gpd.GeoDataFrame(frame[["classe", "geometry"]], geometry="geometry", crs=WORK_CRS)
 
 
 def transit_step(ctx: RunContext) -> None:
@@ -357,17 +349,10 @@ def transit_step(ctx: RunContext) -> None:
     ctx.outputs.write_layers(
         f"{FOLDER}/{GPKG}", layers, {name: f"{name} — {attribution}" for name in layers}
     )
-    ctx.outputs.write_csv(f"{FOLDER}/{STOPS_CSV}", _stop_table(stops))
+    ctx.outputs.write_csv(f"{FOLDER}/{STOPS_CSV}", points_table(stops))
     ctx.outputs.write_csv(f"{FOLDER}/{DEPARTURES_CSV}", departures)
     _register_maps(ctx, layers, attribution, sources)
     _notes(ctx, cfg, stops, cells, grid, layers_used, served)
-
-
-def _stop_table(stops: gpd.GeoDataFrame) -> pd.DataFrame:
-    table = stops.drop(columns="geometry").copy()
-    table["x"] = stops.geometry.x
-    table["y"] = stops.geometry.y
-    return table
 
 
 def _register_maps(
