@@ -32,10 +32,14 @@ from territorio.access.analysis import comune_indicators as access_shares
 from territorio.catalog import Catalog
 from territorio.config import default_config_toml, load_config
 from territorio.digital.analysis import CoverageResult, choose_sites, coverage_5g, five_g_sites
+from territorio.digital.backup import backup_table, coverage_depth, single_site_losses
 from territorio.digital.coverage import covered_area
+from territorio.digital.demand import CoverageSets, coverage_sets
 from territorio.digital.fibre import agcom_indicators as fibre_reach
 from territorio.digital.fibre import bul_status, fibre_priority
 from territorio.digital.fibre import validate_agreements as check_fibre_agreements
+from territorio.digital.optimal import Plan, greedy_plan, maximum_coverage, minimum_sites
+from territorio.digital.planning import SitingPlan, plan_sites
 from territorio.digital.siting import GREEDY_GUARANTEE, SitingResult, greedy_siting
 from territorio.errors import TerritorioError
 from territorio.indicators import Column, IndicatorTable, Ratio
@@ -111,15 +115,18 @@ __all__ = [
     "Column",
     "ConsumedRule",
     "CoverageResult",
+    "CoverageSets",
     "GridReach",
     "Group",
     "IndicatorTable",
+    "Plan",
     "PolygonDensity",
     "PopulationGrid",
     "PopulationModel",
     "RasterDensity",
     "Ratio",
     "RunResult",
+    "SitingPlan",
     "SitingResult",
     "TerritorioError",
     "Territory",
@@ -129,6 +136,7 @@ __all__ = [
     "access_shares",
     "access_to_nodes",
     "assign_comune",
+    "backup_table",
     "balanced_fca",
     "build_stations",
     "build_territory",
@@ -139,6 +147,8 @@ __all__ = [
     "classify_stops",
     "count_per_comune",
     "coverage_5g",
+    "coverage_depth",
+    "coverage_sets",
     "covered_area",
     "dasymetric_population_grid",
     "datasets",
@@ -149,6 +159,7 @@ __all__ = [
     "five_g_sites",
     "format_number",
     "gini",
+    "greedy_plan",
     "greedy_siting",
     "land_flows",
     "land_monitoring",
@@ -163,10 +174,13 @@ __all__ = [
     "load_street_network",
     "load_territory",
     "locate_points",
+    "maximum_coverage",
+    "minimum_sites",
     "nearest_source",
     "open_raster",
     "park_by_comune",
     "per_residents",
+    "plan_sites",
     "pnrr_health_counts",
     "population_density",
     "read_ambiti",
@@ -180,6 +194,7 @@ __all__ = [
     "run_pipeline",
     "run_script",
     "school_pupils",
+    "single_site_losses",
     "stop_departures",
     "time_to_nearest_node",
     "transit_buffers",

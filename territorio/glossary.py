@@ -167,7 +167,157 @@ COMMON: dict[str, Column] = {
             "Population model used for residents",
         ),
         _c("k", "n.", "Numero di nuovi siti scelti", "Number of new sites chosen"),
-        _c("ordine", "n.", "Ordine di scelta (algoritmo greedy)", "Order of choice (greedy)"),
+        _c(
+            "scenario",
+            "",
+            "Etichetta SCENARIO: il piano è un'ipotesi, non dati osservati",
+            "SCENARIO label: the plan is a hypothesis, not observed data",
+        ),
+        _c("metodo", "", "Metodo di scelta dei siti", "Method choosing the sites"),
+        _c("siti_nuovi", "n.", "Nuovi siti del piano", "New sites of the plan"),
+        _c(
+            "limite_superiore",
+            "ab.",
+            "Limite superiore dei residenti copribili con gli stessi vincoli (dal solutore; "
+            "uguale alla copertura quando è provato l'ottimo)",
+            "Upper bound of the residents any plan under the same limits can cover (from the "
+            "solver; equal to the coverage when optimality is proven)",
+        ),
+        _c(
+            "limite_superiore_pct",
+            "%",
+            "Limite superiore in quota di tutti i residenti",
+            "Upper bound as a share of all residents",
+        ),
+        _c(
+            "stato_solutore",
+            "",
+            "Esito del solutore: ottimo (provato), limite di tempo, greedy",
+            "Solver outcome: ottimo (proven optimal), limite di tempo (time limit), greedy",
+        ),
+        _c(
+            "piano_da",
+            "",
+            "Chi ha trovato il piano: MILP (HiGHS) o greedy (tenuto se migliore al limite di "
+            "tempo)",
+            "Who found the plan: MILP (HiGHS) or greedy (kept when better at the time limit)",
+        ),
+        _c("secondi", "s", "Tempo di calcolo", "Computing time"),
+        _c(
+            "distanza_dal_limite",
+            "ab.",
+            "Residenti tra il limite superiore e la copertura del metodo (per il greedy, "
+            "distanza dall'ottimo quando questo è provato)",
+            "Residents between the upper bound and the method's coverage (for greedy, its "
+            "distance from the optimum when that is proven)",
+        ),
+        _c(
+            "distanza_dal_limite_pct",
+            "punti %",
+            "Distanza dal limite in punti percentuali di tutti i residenti",
+            "Distance from the bound in percentage points of all residents",
+        ),
+        _c(
+            "popolazione_coperta_greedy",
+            "ab.",
+            "Residenti coperti con k nuovi siti scelti con greedy (siti esistenti inclusi)",
+            "Residents covered with k new sites chosen greedily (existing sites included)",
+        ),
+        _c(
+            "popolazione_coperta_greedy_pct",
+            "%",
+            "Quota di residenti coperti, greedy",
+            "Share of residents covered, greedy",
+        ),
+        _c(
+            "popolazione_coperta_ottimo",
+            "ab.",
+            "Residenti coperti con i k nuovi siti ottimi (MCLP; siti esistenti inclusi)",
+            "Residents covered with the optimal k new sites (MCLP; existing sites included)",
+        ),
+        _c(
+            "popolazione_coperta_ottimo_pct",
+            "%",
+            "Quota di residenti coperti, ottimo",
+            "Share of residents covered, optimal",
+        ),
+        _c(
+            "obiettivo_pct",
+            "%",
+            "Obiettivo: quota di tutti i residenti da coprire",
+            "Target: share of all residents to cover",
+        ),
+        _c(
+            "popolazione_obiettivo",
+            "ab.",
+            "Residenti da coprire per l'obiettivo (siti esistenti inclusi)",
+            "Residents to cover for the target (existing sites included)",
+        ),
+        _c(
+            "raggiungibile",
+            "",
+            "Se l'obiettivo si raggiunge con i candidati disponibili",
+            "Whether the target can be reached with the candidates available",
+        ),
+        _c(
+            "siti_minimi",
+            "n.",
+            "Minimo di nuovi siti che raggiunge l'obiettivo (vuoto se non raggiungibile)",
+            "Fewest new sites reaching the target (empty if out of reach)",
+        ),
+        _c(
+            "limite_inferiore_siti",
+            "n.",
+            "Minimo di siti provato necessario dal solutore (uguale a siti_minimi se ottimo)",
+            "Fewest sites the solver proved necessary (equal to siti_minimi when optimal)",
+        ),
+        _c(
+            "popolazione_raggiungibile_pct",
+            "%",
+            "Quota di residenti coperta costruendo tutti i candidati",
+            "Share of residents covered with every candidate built",
+        ),
+        _c("sito", "", "Identificativo del sito", "Identifier of the site"),
+        _c(
+            "tipo",
+            "",
+            "Sito esistente (registro) o nuovo (piano)",
+            "Existing site (register) or new (plan)",
+        ),
+        _c("raggio_m", "m", "Raggio di copertura del sito", "Coverage radius of the site"),
+        _c(
+            "popolazione_raggio",
+            "ab.",
+            "Residenti entro il raggio del sito; celle del modello di popolazione",
+            "Residents within the site's radius (cells of the population model)",
+        ),
+        _c(
+            "popolazione_solo_questo_sito",
+            "ab.",
+            "Residenti coperti solo da questo sito: perdono il servizio se il sito si guasta",
+            "Residents covered by this site only: they lose service if it fails",
+        ),
+        _c(
+            "costo_eur",
+            "EUR",
+            "Costo del sito candidato (dal file dei candidati)",
+            "Cost of the candidate site (from the candidates file)",
+        ),
+        _c("budget_eur", "EUR", "Budget disponibile", "Budget available"),
+        _c("spesa_eur", "EUR", "Spesa del piano entro il budget", "Cost of the plan within budget"),
+        _c(
+            "costo_per_nuovo_residente_eur",
+            "EUR/ab.",
+            "Spesa per residente coperto in più",
+            "Cost per newly covered resident",
+        ),
+        _c(
+            "ordine",
+            "n.",
+            "Ordine di costruzione: ogni sito aggiunge il massimo di nuovi residenti tra quelli "
+            "del piano",
+            "Building order: each site adds the most new residents among those of the plan",
+        ),
         _c("candidato", "", "Identificativo del sito candidato", "Identifier of the candidate"),
         _c(
             "sedi",
@@ -176,6 +326,42 @@ COMMON: dict[str, Column] = {
             "School sites merged in the candidate",
         ),
         _c("fonte", "", "Fonte", "Source"),
+        _c(
+            "esistenti_popolazione_almeno_1_sito",
+            "ab.",
+            "Residenti coperti da almeno un sito, siti esistenti; celle del modello di popolazione",
+            "Residents covered by at least one site, existing sites; population-model cells",
+        ),
+        _c(
+            "esistenti_popolazione_almeno_2_siti",
+            "ab.",
+            "Residenti coperti da almeno due siti, siti esistenti",
+            "Residents covered by at least two sites, existing sites",
+        ),
+        _c(
+            "esistenti_popolazione_almeno_2_siti_pct",
+            "%",
+            "Quota dei residenti del comune coperti da almeno due siti, siti esistenti",
+            "Share of the comune's residents covered by at least two sites, existing sites",
+        ),
+        _c(
+            "piano_popolazione_almeno_1_sito",
+            "ab.",
+            "Residenti coperti da almeno un sito, piano (esistenti + nuovi); celle del modello",
+            "Residents covered by at least one site, plan (existing + new); model cells",
+        ),
+        _c(
+            "piano_popolazione_almeno_2_siti",
+            "ab.",
+            "Residenti coperti da almeno due siti, piano (esistenti + nuovi)",
+            "Residents covered by at least two sites, plan (existing + new)",
+        ),
+        _c(
+            "piano_popolazione_almeno_2_siti_pct",
+            "%",
+            "Quota dei residenti del comune coperti da almeno due siti, piano (esistenti + nuovi)",
+            "Share of the comune's residents covered by at least two sites, plan (existing + new)",
+        ),
         _c(
             "nuova_popolazione_coperta",
             "ab.",
@@ -785,14 +971,20 @@ BY_TABLE: dict[str, dict[str, Column]] = {
     "punti_segnalati.csv": {
         "nome": _c("nome", "", "Nome del punto segnalato", "Name of the flagged point"),
     },
-    "_siti_scelti.csv": {
-        "nome": _c("nome", "", "Nome del sito candidato", "Name of the candidate site"),
-        "fonte": _c(
-            "fonte",
-            "",
-            "Da dove viene il candidato (strato o file)",
-            "Where the candidate comes from (layer or file)",
-        ),
+    **{
+        family: {
+            "nome": _c("nome", "", "Nome del sito candidato", "Name of the candidate site"),
+            "fonte": _c(
+                "fonte",
+                "",
+                "Da dove viene il candidato (strato o file)",
+                "Where the candidate comes from (layer or file)",
+            ),
+        }
+        for family in ("_siti_scelti.csv", "_siti_scelti_greedy.csv")
+    },
+    "_siti_guasto.csv": {
+        "nome": _c("nome", "", "Nome del sito", "Name of the site"),
     },
 }
 

@@ -336,6 +336,7 @@ def load_register(
         radius_by_technology=cfg.radius_by_technology,
         small_cell_radius_m=cfg.small_cell_radius_m,
         comuni=territory.comuni[["pro_com_t", "comune", "geometry"]],
+        default_technology=cfg.default_technology,
     )
     catalog.used["cmm_siti_5g"] = Path(path)
     return register

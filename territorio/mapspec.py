@@ -21,6 +21,7 @@ MARKER_SHAPES = {
     "ospedali": "cross_fill",
     "farmacie": "star",
     "scenario_5g_siti": "triangle",
+    "scenario_piano_5g_siti": "triangle",
     "cmm_siti_5g_siti": "triangle",
 }
 CLASSIFICATIONS = ("quantiles", "natural_breaks", "breaks", "categories")

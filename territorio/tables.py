@@ -18,7 +18,7 @@ import pandas as pd
 from territorio.classes import COUNT_UNITS
 from territorio.i18n import pick
 from territorio.indicators import Column, Formula, Ratio
-from territorio.mapspec import short_label
+from territorio.mapspec import is_scenario, scenario_label, short_label
 
 #: Columns that hold codes: kept as text so Excel does not drop leading zeros.
 CODE_COLUMNS = (
@@ -78,11 +78,25 @@ class Sheet:
 
 
 def header(doc: Column | None, column: str, lang: str) -> str:
-    """The header of a column: short label and unit, e.g. ``Suolo consumato 2024 (%)``."""
+    """The header of a column: short label and unit, e.g. ``Suolo consumato 2024 (%)``.
+
+    A scenario column (``scenario_…``) is led by SCENARIO, so no header passes it for data.
+
+    Examples
+    --------
+    >>> from territorio.indicators import Column
+    >>> header(
+    ...     Column("scenario_5g_siti", "siti", {"it": "Siti 5G nel comune"}),
+    ...     "scenario_5g_siti",
+    ...     "it",
+    ... )
+    'SCENARIO — Siti 5G nel comune (siti)'
+    """
     if doc is None:
         return column
     unit = f" ({doc.unit})" if doc.unit else ""
-    return short_label(doc.text(lang).split(". ", 1)[0], 70) + unit
+    label = short_label(doc.text(lang).split(". ", 1)[0], 70) + unit
+    return scenario_label(label, is_scenario(column))
 
 
 def present(

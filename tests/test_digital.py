@@ -315,12 +315,49 @@ def test_register_duplicates(tmp_path):
     assert "2 problem(s)" in text
 
 
-def test_register_missing_column(tmp_path):
-    path = write_register(
-        tmp_path, ["S1,015005,9.1,45.4,attivo"], header="site_id,com_istat_code,lon,lat,stato"
-    )
-    with pytest.raises(MissingColumnError, match="'tecnologie'"):
+def test_register_without_coordinates_names_the_columns(tmp_path):
+    path = write_register(tmp_path, ["S1,015005,attivo"], header="site_id,com_istat_code,stato")
+    with pytest.raises(MissingColumnError, match="'lon'"):
         register(path)
+
+
+def test_minimal_register_gets_defaults_and_says_them(tmp_path):
+    from territorio.errors import InputNotice
+
+    a, b = lonlat(1500, 1500), lonlat(500, 2500)
+    # Excel's Italian CSV: semicolons and decimal commas
+    rows = [f"{a[0].replace('.', ',')};{a[1].replace('.', ',')}"]
+    rows.append(f"{b[0].replace('.', ',')};{b[1].replace('.', ',')}")
+    path = write_register(tmp_path, rows, header="lon;lat")
+    with pytest.warns(InputNotice) as notices:
+        sites = read_register(
+            path,
+            area=outline(),
+            radius_by_technology=RADII,
+            small_cell_radius_m=50.0,
+            default_technology="4G",
+        )
+    said = " ".join(str(n.message.render("it")) for n in notices)
+    assert "site_id = numero di riga" in said and "stato = attivo" in said
+    assert "tecnologie = 4G" in said and "virgola decimale" in said
+    expected = pd.DataFrame(
+        {
+            "site_id": ["1", "2"],
+            "tecnologie": ["4G", "4G"],
+            "stato": ["attivo", "attivo"],
+            "raggio_m": [400.0, 400.0],
+        }
+    )
+    pd.testing.assert_frame_equal(
+        sites[["site_id", "tecnologie", "stato", "raggio_m"]].astype(object),
+        expected.astype(object),
+    )
+    assert sites.geometry.iloc[1].distance(Point(X0 + 500, Y0 + 2500)) < 0.01
+    assert [en for en, _ in sites.attrs["predefiniti"]] == [
+        "site_id = row number",
+        "stato = attivo",
+        "tecnologie = 4G",
+    ]
 
 
 def test_register_geopackage(tmp_path):
@@ -342,6 +379,26 @@ def test_candidates_file(tmp_path):
     assert candidates["candidato"].tolist() == ["C1"] and candidates["nome"].tolist() == [
         "Deposito"
     ]
+    assert "costo_eur" not in candidates
+
+
+def test_candidate_costs_read_the_italian_way_and_errors_name_the_row(tmp_path):
+    a, b, c = lonlat(700, 2300), lonlat(1500, 1500), lonlat(2500, 500)
+    path = tmp_path / "cand.csv"
+    path.write_text(
+        "id;nome;lon;lat;costo_eur\n"
+        f"C1;Deposito;{a[0]};{a[1]};85.000,50\n"
+        f"C2;Tetto;{b[0]};{b[1]};\n"
+        f"C3;Torre;{c[0]};{c[1]};1.200\n"
+    )
+    candidates = read_candidates(path, area=outline())
+    np.testing.assert_array_equal(candidates["costo_eur"].to_numpy(), [85000.5, np.nan, 1200.0])
+    path.write_text(f"id,lon,lat,costo_eur\nC1,{a[0]},{a[1]},tanto\nC2,{b[0]},{b[1]},-5\n")
+    with pytest.raises(RegisterError) as info:
+        read_candidates(path, area=outline())
+    text = str(info.value)
+    assert "row 1, column 'costo_eur': 'tanto' is not a cost in euros" in text
+    assert "row 2, column 'costo_eur': '-5' is not a cost in euros" in text
 
 
 # -- fibre ----------------------------------------------------------------------------------

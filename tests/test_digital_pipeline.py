@@ -86,6 +86,22 @@ def test_register_gives_real_coverage_and_siting(synthetic, tmp_path):
     coverage = pd.read_csv(tmp_path / "out" / "digitale" / "copertura_5g_comuni.csv")
     assert list(coverage.columns[:6]) == ["pro_com_t", *COVERAGE_COLUMNS]
     assert "GHSL" in coverage["ponderazione_popolazione"].iloc[0]
+    folder = tmp_path / "out" / "digitale"
+    # the plan keeps the register's site in service and adds one, every table says SCENARIO
+    failing = pd.read_csv(folder / "scenario_piano_5g_siti_guasto.csv")
+    assert failing[["sito", "tipo"]].values.tolist()[0] == ["S0", "esistente"]
+    assert failing["tipo"].tolist().count("nuovo") == 1
+    for name in ("siti_scelti", "confronto", "curva", "obiettivi", "copertura_doppia_comuni"):
+        frame = pd.read_csv(folder / f"scenario_piano_5g_{name}.csv")
+        assert frame["scenario"].str.startswith("SCENARIO — registro + 1 nuovi siti").all()
+    assert table["scenario_piano_5g_siti"].sum() == 2
+    assert (
+        table["scenario_piano_5g_popolazione"] >= table["copertura_5g_popolazione"] - 1e-6
+    ).all()
+    dictionary = pd.read_csv(tmp_path / "out" / "dizionario_dati.csv")
+    assert not (dictionary["descrizione"] == "(non documentata)").any()
+    labels = dictionary.set_index("colonna")["descrizione"]
+    assert "scenario: registro + 1 nuovi siti" in labels["scenario_piano_5g_doppia_pct"].iloc[0]
 
 
 def test_cli_digital_coverage(synthetic, tmp_path, monkeypatch):
@@ -123,7 +139,9 @@ def test_cli_digital_siting(synthetic, tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["digital", "siting", "--k", "2", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     curve = pd.read_csv(tmp_path / "siting_curva.csv")
-    assert curve["popolazione_coperta"].is_monotonic_increasing
+    assert curve["popolazione_coperta_ottimo"].is_monotonic_increasing
+    assert (curve["popolazione_coperta_ottimo"] >= curve["popolazione_coperta_greedy"]).all()
+    assert curve["scenario"].str.startswith("SCENARIO").all()
 
 
 def test_cli_coverage_with_a_user_population_grid(synthetic, tmp_path, monkeypatch):

@@ -505,10 +505,29 @@ def digital_coverage(
 def digital_siting(
     k: Annotated[int, typer.Option("--k", help="Number of new sites.")] = 20,
     sites: SitesOption = None,
+    sites_radius: Annotated[
+        float | None,
+        typer.Option("--sites-radius", help="One radius in metres for every register site."),
+    ] = None,
     candidates: Annotated[
         Path | None, typer.Option("--candidates", help="Candidate locations file.")
     ] = None,
     radius: Annotated[float, typer.Option("--radius", help="Radius of a new site (m).")] = 600.0,
+    method: Annotated[
+        str,
+        typer.Option("--method", help="Plan to keep: ottimo (integer programme) or greedy."),
+    ] = "ottimo",
+    target: Annotated[
+        list[float] | None,
+        typer.Option("--target", help="Share of residents (%) to reach with the fewest new sites."),
+    ] = None,
+    budget: Annotated[
+        list[float] | None,
+        typer.Option("--budget", help="Budget in euros to price (needs costo_eur)."),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds per solve of the solver.")
+    ] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path(
         "maps/digitale"
     ),
@@ -520,9 +539,11 @@ def digital_siting(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Choose k new sites (greedy max coverage, ≥ 1 − 1/e of optimal) given existing sites."""
+    """Choose k new sites (optimal maximum coverage and greedy) given existing sites."""
     from territorio.digital import analysis
+    from territorio.digital.plan_report import plan_layers, plan_summary, plan_tables
     from territorio.loaders import load_candidates, load_register
+    from territorio.mapspec import scenario_label
     from territorio.report import write_table_docs
     from territorio.steps.digitale import siting_of
 
@@ -533,13 +554,50 @@ def digital_siting(
             f"{k} nuovi siti: atteso un numero intero ≥ 1",
         )
     _check_radius(radius)
+    if sites_radius is not None:
+        _check_radius(sites_radius)
+    if method not in ("ottimo", "greedy"):
+        raise UsageError(
+            "--method",
+            f"{method!r}: expected ottimo or greedy",
+            f"{method!r}: atteso ottimo o greedy",
+        )
+    for value in target or []:
+        if not 0 < value <= 100:
+            raise UsageError(
+                "--target",
+                f"{value:g}: expected a share of residents above 0 and at most 100",
+                f"{value:g}: attesa una quota di residenti maggiore di 0 e al massimo 100",
+            )
+    for value in budget or []:
+        if not value > 0:
+            raise UsageError(
+                "--budget",
+                f"{value:g}: expected an amount in euros above 0",
+                f"{value:g}: atteso un importo in euro maggiore di 0",
+            )
+    if time_limit is not None and not time_limit > 0:
+        raise UsageError(
+            "--time-limit",
+            f"{time_limit:g}: expected seconds above 0",
+            f"{time_limit:g}: attesi secondi maggiori di 0",
+        )
     cfg, catalog, territory = _load(config, data, lang)
     dcfg = cfg["digital"]
     dcfg.new_site_radius_m = radius
+    dcfg.siting_method = method
+    if target:
+        dcfg.coverage_targets_pct = list(target)
+    if budget:
+        dcfg.budgets_eur = list(budget)
+    if time_limit is not None:
+        dcfg.solver_time_limit_s = time_limit
     _revalidate(cfg, "digital")
     existing = load_register(catalog, territory, dcfg, sites)
     if existing is not None:
         existing = analysis.five_g_sites(existing, dcfg.coverage_technologies, dcfg.coverage_states)
+        if sites_radius is not None:
+            existing = existing.assign(raggio_m=sites_radius)
     pool = load_candidates(catalog, territory, dcfg, candidates)
     if k > len(pool):
         raise UsageError(
@@ -550,16 +608,26 @@ def digital_siting(
             "oppure altri candidati con --candidates",
         )
     grid = _population_grid(cfg, catalog, territory, population_raster)
-    result = siting_of(territory, pool, k, dcfg, existing, grid)
+    plan = siting_of(territory, pool, k, dcfg, existing, grid)
+    it = cfg.lang == "it"
+    base = "registro + " if existing is not None else ""
+    label = (
+        f"{base}{k} nuovi siti ({'ottimo MCLP' if method == 'ottimo' else 'greedy'})"
+        if it
+        else f"{'register + ' if existing is not None else ''}{k} new sites "
+        f"({'optimal MCLP' if method == 'ottimo' else 'greedy'})"
+    )
+    text = scenario_label(label, True)
     with _outputs(cfg, out_dir, "territorio digital siting", overwrite) as outputs:
-        outputs.write_csv("siting_siti_scelti.csv", result.chosen.drop(columns="geometry"))
-        outputs.write_csv("siting_curva.csv", result.curve)
-        outputs.write_layers("siting_siti_scelti.gpkg", {"siting_siti_scelti": result.chosen})
+        for name, table in plan_tables(plan, text, territory.comuni).items():
+            outputs.write_csv(f"siting_{name}.csv", table)
+        outputs.write_layers("siting.gpkg", plan_layers(plan, pool))
         write_table_docs(outputs, {}, cfg.lang, cfg["output"].xlsx)
     from territorio.classes import fmt_number
 
     if not quiet:
-        for _, row in result.chosen.iterrows():
+        out.print(escape(f"{text}: " + plan_summary(plan, cfg.lang)), highlight=False)
+        for _, row in plan.chosen.iterrows():
             gain = fmt_number(row["nuova_popolazione_coperta"], "ab.", cfg.lang)
             out.print(
                 f"{row['ordine']:>3}  {escape(str(row['nome']))[:40]:<40} +{gain} ab.",

@@ -60,6 +60,29 @@ class DigitalConfig:
         True,
     )
     grid_cell_m: float = doc("Cell size of the population grid used for siting.", 50.0)
+    siting_method: str = doc(
+        "Which plan becomes the scenario: 'ottimo' (maximum coverage as an integer programme, "
+        "HiGHS) or 'greedy'; both are always computed and compared.",
+        "ottimo",
+    )
+    solver_time_limit_s: float = doc(
+        "Seconds per solve of the integer programme; past it the best plan and the bound are "
+        "reported with their gap.",
+        60.0,
+    )
+    coverage_targets_pct: list[float] = doc(
+        "Shares of all residents for which the run finds the fewest new sites needed.",
+        factory=lambda: [25.0, 50.0, 95.0],
+    )
+    budgets_eur: list[float] = doc(
+        "Budgets (EUR) to price when the candidates have a costo_eur column; empty: ten equal "
+        "steps up to the cost of every candidate with a cost.",
+        factory=list,
+    )
+    curve_max_sites: int = doc("Largest number of new sites on the coverage curve.", 200)
+    default_technology: str = doc(
+        "Technology of register rows when the file has no tecnologie column.", "5G NR"
+    )
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.radius_by_technology) - set(TECHNOLOGIES))
@@ -78,5 +101,19 @@ class DigitalConfig:
             raise ValueError(
                 "radius_by_technology values must be radii in metres above 0 and at most 50000"
             )
+        if self.default_technology not in TECHNOLOGIES:
+            raise ValueError(
+                f"default_technology {self.default_technology!r}; known: {', '.join(TECHNOLOGIES)}"
+            )
+        if self.siting_method not in ("ottimo", "greedy"):
+            raise ValueError("siting_method must be 'ottimo' or 'greedy'")
+        if not (math.isfinite(self.solver_time_limit_s) and self.solver_time_limit_s > 0):
+            raise ValueError("solver_time_limit_s must be a number of seconds > 0")
+        if any(not (0 < t <= 100) for t in self.coverage_targets_pct):
+            raise ValueError("coverage_targets_pct values must be percentages above 0, at most 100")
+        if any(not (math.isfinite(b) and b > 0) for b in self.budgets_eur):
+            raise ValueError("budgets_eur values must be amounts in EUR above 0")
+        if self.curve_max_sites < 1:
+            raise ValueError("curve_max_sites must be ≥ 1")
         if self.scenario_sites < 0 or self.new_sites < 0:
             raise ValueError("scenario_sites and new_sites must be ≥ 0")

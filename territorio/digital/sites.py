@@ -9,6 +9,7 @@ is reported with its row (1 = first data row) and column; all problems are liste
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ import shapely
 
 from territorio.codes import KEY
 from territorio.crs import WORK_CRS
-from territorio.errors import MissingColumnError, Said
+from territorio.errors import InputNotice, MissingColumnError, Said
 from territorio.plausibility import MAX_RADIUS_M, plausible_radius
 from territorio.points import PointFileError as RegisterError
 from territorio.points import check_codes, check_duplicates, check_inside
@@ -55,8 +56,14 @@ def validate_register(
     radius_by_technology: dict[str, float],
     small_cell_radius_m: float,
     comuni: gpd.GeoDataFrame | None = None,
+    default_technology: str = "5G NR",
 ) -> gpd.GeoDataFrame:
     """Validate the rows of a radio-site register.
+
+    A minimal register with coordinates only is accepted: a missing ``site_id`` column
+    becomes the row number, ``stato`` becomes ``attivo`` and ``tecnologie`` the
+    ``default_technology``; the defaults applied are said (an :class:`InputNotice`) and kept in
+    ``attrs["predefiniti"]`` of the result as (English, Italian) pairs.
 
     Parameters
     ----------
@@ -79,6 +86,8 @@ def validate_register(
     comuni
         With ``pro_com_t``, ``comune`` and polygons: ``com_istat_code`` must be the code of
         the comune where the site lies.
+    default_technology
+        Technology of every row when the file has no ``tecnologie`` column.
 
     Returns
     -------
@@ -91,6 +100,7 @@ def validate_register(
     RegisterError
         Listing every problem with row and column.
     """
+    frame, defaults = _apply_defaults(frame, default_technology, source)
     for position, row in enumerate(frame["_row"]):
         techs, unknown = normalise_technologies(frame["tecnologie"].iloc[position])
         if unknown:
@@ -145,7 +155,37 @@ def validate_register(
         geometry=frame.geometry.values,
         crs=WORK_CRS,
     )
+    # plain (en, it) pairs: attrs are deep-copied by pandas
+    out.attrs["predefiniti"] = [(str(d), d.italian) for d in defaults]
     return out
+
+
+def _apply_defaults(
+    frame: gpd.GeoDataFrame, technology: str, source: Path | str
+) -> tuple[gpd.GeoDataFrame, list[Said]]:
+    """Fill the columns a minimal register leaves out, and say which."""
+    frame = frame.copy()
+    applied: list[Said] = []
+    if "site_id" not in frame.columns:
+        frame["site_id"] = frame["_row"].astype(str)
+        applied.append(Said("site_id = row number", "site_id = numero di riga"))
+    if "stato" not in frame.columns:
+        frame["stato"] = "attivo"
+        applied.append(Said("stato = attivo", "stato = attivo"))
+    if "tecnologie" not in frame.columns:
+        frame["tecnologie"] = technology
+        applied.append(Said(f"tecnologie = {technology}", f"tecnologie = {technology}"))
+    if applied:
+        warnings.warn(
+            InputNotice(
+                f"{source}: colonne assenti, valori predefiniti applicati a tutte le righe: "
+                + "; ".join(a.italian for a in applied),
+                f"{source}: columns absent, defaults applied to every row: "
+                + "; ".join(str(a) for a in applied),
+            ),
+            stacklevel=3,
+        )
+    return frame, applied
 
 
 def _radii(
@@ -200,6 +240,10 @@ def validate_candidates(
 ) -> gpd.GeoDataFrame:
     """Validate candidate locations for new sites: ``id`` (or ``site_id``), optional ``nome``.
 
+    An optional ``costo_eur`` (or ``costo``) column gives each candidate's cost in euros
+    (Italian decimal commas are read); an empty cell means the cost is not known and the
+    candidate is left out of budget plans only.
+
     Raises
     ------
     RegisterError
@@ -210,18 +254,48 @@ def validate_candidates(
         raise MissingColumnError(path, ["id"], [c for c in frame.columns if not c.startswith("_")])
     check_duplicates(frame, id_column, problems)
     check_inside(frame, area, area_name=area_name, problems=problems)
+    cost = _costs(frame, problems)
     if problems:
         raise RegisterError(path, problems)
     name = frame["nome"] if "nome" in frame.columns else frame[id_column]
-    return gpd.GeoDataFrame(
-        {
-            "candidato": frame[id_column].astype(str),
-            "nome": name.astype(str),
-            "fonte": Path(path).name,
-        },
-        geometry=frame.geometry.values,
-        crs=WORK_CRS,
-    )
+    columns = {
+        "candidato": frame[id_column].astype(str),
+        "nome": name.astype(str),
+        "fonte": Path(path).name,
+    }
+    if cost is not None:
+        columns["costo_eur"] = cost
+    return gpd.GeoDataFrame(columns, geometry=frame.geometry.values, crs=WORK_CRS)
+
+
+COST_COLUMNS = ("costo_eur", "costo")
+
+
+def _costs(frame: pd.DataFrame, problems: list[str]) -> np.ndarray | None:
+    """The candidates' costs in euros (NaN where empty); problems for anything else."""
+    column = next((c for c in COST_COLUMNS if c in frame.columns), None)
+    if column is None:
+        return None
+    raw = frame[column]
+    text = raw.astype(str).str.strip().str.replace(".", "", regex=False)
+    parsed = pd.to_numeric(raw, errors="coerce")
+    # numbers read as text (e.g. "1.234,5" where the column mixes forms) get one more try
+    retry = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    value = parsed.where(parsed.notna(), retry).to_numpy(dtype=float)
+    for position, row in enumerate(frame["_row"]):
+        given = raw.iloc[position]
+        if pd.isna(given) or not str(given).strip():
+            continue
+        if not np.isfinite(value[position]) or value[position] < 0:
+            problems.append(
+                Said(
+                    f"row {row}, column '{column}': {given!r} is not a cost in euros (a number "
+                    "≥ 0, e.g. 85000 or 85.000,50)",
+                    f"riga {row}, colonna '{column}': {given!r} non è un costo in euro (un "
+                    "numero ≥ 0, es. 85000 o 85.000,50)",
+                )
+            )
+    return value
 
 
 def school_candidates(schools: gpd.GeoDataFrame, area: shapely.Geometry) -> gpd.GeoDataFrame:

@@ -15,8 +15,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.spatial import cKDTree
 
+from territorio.digital.demand import coverage_sets
+from territorio.digital.optimal import greedy_plan
 from territorio.population import PopulationGrid
 
 GREEDY_GUARANTEE = 1.0 - 1.0 / np.e
@@ -95,39 +96,22 @@ def greedy_siting(
     >>> result.chosen["nome"].tolist(), result.curve["popolazione_coperta"].tolist()
     (['A', 'C'], [0.0, 110.0, 160.0])
     """
-    tree = cKDTree(grid.xy)
-    covered = np.zeros(len(grid.residents), dtype=bool)
+    xy = shapely.get_coordinates(candidates.geometry.values)
+    fixed_xy = None
     if existing is not None and len(existing):
-        radii = np.broadcast_to(np.asarray(existing_radius, dtype=float), (len(existing),))
-        for point, r in zip(shapely.get_coordinates(existing.geometry.values), radii, strict=True):
-            covered[tree.query_ball_point(point, r)] = True
-    reach = tree.query_ball_point(shapely.get_coordinates(candidates.geometry.values), radius_m)
-    reach = [np.asarray(cells, dtype=np.int64) for cells in reach]
-    total = float(grid.residents.sum())
-    start = float(grid.residents[covered].sum())
-    picked: list[int] = []
-    gains: list[float] = []
-    available = np.ones(len(candidates), dtype=bool)
-    for _ in range(min(k, len(candidates))):
-        best, best_gain = -1, -1.0
-        for index in np.flatnonzero(available):
-            cells = reach[index]
-            gain = float(grid.residents[cells[~covered[cells]]].sum())
-            if gain > best_gain:  # ties keep the first candidate: a stable, documented order
-                best, best_gain = index, gain
-        available[best] = False
-        covered[reach[best]] = True
-        picked.append(best)
-        gains.append(best_gain)
-    chosen = candidates.iloc[picked].copy()
-    chosen.insert(0, "ordine", np.arange(1, len(picked) + 1))
-    chosen["nuova_popolazione_coperta"] = gains
-    chosen["popolazione_coperta_cumulata"] = start + np.cumsum(gains)
+        fixed_xy = shapely.get_coordinates(existing.geometry.values)
+    sets = coverage_sets(grid, xy, radius_m, fixed_xy=fixed_xy, fixed_radius=existing_radius)
+    plan = greedy_plan(sets, k)
+    start = sets.fixed_residents
+    chosen = candidates.iloc[plan.chosen].copy()
+    chosen.insert(0, "ordine", np.arange(1, len(plan.chosen) + 1))
+    chosen["nuova_popolazione_coperta"] = plan.gains
+    chosen["popolazione_coperta_cumulata"] = start + np.cumsum(plan.gains)
     curve = pd.DataFrame(
         {
-            "k": np.arange(0, len(picked) + 1),
-            "popolazione_coperta": np.concatenate([[start], start + np.cumsum(gains)]),
+            "k": np.arange(0, len(plan.chosen) + 1),
+            "popolazione_coperta": np.concatenate([[start], start + np.cumsum(plan.gains)]),
         }
     )
-    curve["popolazione_coperta_pct"] = 100.0 * curve["popolazione_coperta"] / total
+    curve["popolazione_coperta_pct"] = 100.0 * curve["popolazione_coperta"] / sets.total_residents
     return SitingResult(chosen.reset_index(drop=True), curve)

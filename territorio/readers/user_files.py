@@ -37,12 +37,15 @@ def read_register(
     radius_by_technology: dict[str, float],
     small_cell_radius_m: float,
     comuni: gpd.GeoDataFrame | None = None,
+    default_technology: str = "5G NR",
 ) -> gpd.GeoDataFrame:
     r"""Read and validate a radio-site register (CSV per template, spreadsheet, GeoPackage).
 
     See :func:`territorio.digital.sites.validate_register` for the checks and the result;
     ``crs`` is the CRS of ``x``/``y`` columns when the file has no ``crs`` column; with
-    ``comuni`` each ``com_istat_code`` must name the comune where its site lies.
+    ``comuni`` each ``com_istat_code`` must name the comune where its site lies. A file with
+    coordinates only is accepted (``site_id`` = row number, ``stato`` = ``attivo``,
+    ``tecnologie`` = ``default_technology``; the defaults are said).
 
     Examples
     --------
@@ -62,7 +65,7 @@ def read_register(
     >>> register[["site_id", "tecnologie", "raggio_m"]].values.tolist()
     [['S1', '4G;5G NR', 1500.0]]
     """
-    frame, problems = read_points(path, required=("site_id", "tecnologie", "stato"), crs=crs)
+    frame, problems = read_points(path, required=(), crs=crs)
     return validate_register(
         frame,
         problems,
@@ -72,6 +75,7 @@ def read_register(
         radius_by_technology=radius_by_technology,
         small_cell_radius_m=small_cell_radius_m,
         comuni=comuni,
+        default_technology=default_technology,
     )
 
 

@@ -9,10 +9,11 @@ import pandas as pd
 from territorio.codes import KEY
 from territorio.digital import analysis, fibre
 from territorio.digital.config import DigitalConfig
-from territorio.digital.siting import GREEDY_GUARANTEE, SitingResult
+from territorio.digital.plan_report import plan_layers, plan_summary, plan_tables
+from territorio.digital.planning import SitingPlan, plan_sites
 from territorio.indicators import Column, Ratio
 from territorio.loaders import load_candidates, load_register
-from territorio.mapspec import Choropleth, Estimate, Overlay
+from territorio.mapspec import Choropleth, Estimate, Overlay, scenario_label
 from territorio.pipeline import RunContext, Theme
 from territorio.population import PopulationGrid
 from territorio.spatial import assign_comune
@@ -266,11 +267,33 @@ def siting_of(
     cfg: DigitalConfig,
     existing: gpd.GeoDataFrame | None,
     grid: PopulationGrid,
-) -> SitingResult:
-    """Greedy choice of ``k`` new sites, residents from the run's population model."""
-    return analysis.choose_sites(
-        grid, candidates, territory.comuni, k, cfg.new_site_radius_m, existing
+) -> SitingPlan:
+    """The siting plan of ``k`` new sites (greedy and optimal), existing sites kept."""
+    candidates = candidates.copy()
+    candidates[KEY] = assign_comune(candidates, territory.comuni)
+    return plan_sites(
+        grid,
+        candidates,
+        territory.comuni[KEY].to_numpy(),
+        k,
+        cfg.new_site_radius_m,
+        existing=existing,
+        method=cfg.siting_method,
+        targets_pct=cfg.coverage_targets_pct,
+        budgets=cfg.budgets_eur or None,
+        time_limit=cfg.solver_time_limit_s,
+        curve_max=cfg.curve_max_sites,
     )
+
+
+PLAN_PREFIX = "scenario_piano_5g"
+"""Columns and files of the plan that adds new sites to a register (a SCENARIO)."""
+
+
+def _method_words(cfg: DigitalConfig) -> dict[str, str]:
+    if cfg.siting_method == "greedy":
+        return {"it": "scelti con greedy", "en": "chosen greedily"}
+    return {"it": "ottimo MCLP", "en": "optimal MCLP"}
 
 
 def digital_step(ctx: RunContext) -> None:
@@ -281,62 +304,222 @@ def digital_step(ctx: RunContext) -> None:
     grid = model.grid(cfg.grid_cell_m)
     register = load_register(ctx.catalog, ctx.territory, cfg)
     candidates = load_candidates(ctx.catalog, ctx.territory, cfg)
+    how = _method_words(cfg)
     if register is not None:
+        _say_defaults(ctx, register)
         sites = analysis.five_g_sites(register, cfg.coverage_technologies, cfg.coverage_states)
         result = coverage_of(ctx.territory, sites, grid)
-        _add_coverage(
-            ctx,
-            "copertura_5g",
-            result,
-            {"it": "registro CMM", "en": "CMM register"},
-            ("cmm_siti_5g",),
+        register_label = {"it": "registro CMM", "en": "CMM register"}
+        _add_coverage(ctx, "copertura_5g", result, register_label, ("cmm_siti_5g",))
+        plan = siting_of(ctx.territory, candidates, cfg.new_sites, cfg, sites, grid)
+        _add_backup(ctx, "copertura_5g", plan, "esistenti_", register_label, ("cmm_siti_5g",))
+        layers = {"siti": gpd.GeoDataFrame(_public(sites), crs=sites.crs)}
+        if not result.layer.empty:
+            layers["copertura"] = result.layer
+        ctx.outputs.write_layers(f"{FOLDER}/copertura_5g.gpkg", layers)
+        _register_maps(ctx, "copertura_5g", register_label, sites, result)
+        label = {
+            "it": f"scenario: registro + {len(plan.chosen)} nuovi siti ({how['it']})",
+            "en": f"scenario: register + {len(plan.chosen)} new sites ({how['en']})",
+        }
+        new = plan.chosen.assign(raggio_m=cfg.new_site_radius_m)
+        planned = pd.concat(
+            [sites.assign(tipo="esistente"), new.assign(tipo="nuovo")], ignore_index=True
         )
-        picked = siting_of(ctx.territory, candidates, cfg.new_sites, cfg, sites, grid)
-        _write_layers(ctx, "copertura_5g", sites, result, picked, candidates)
-        _register_maps(
-            ctx, "copertura_5g", {"it": "registro CMM", "en": "CMM register"}, sites, result
-        )
+        planned = gpd.GeoDataFrame(planned, crs=sites.crs)
+        plan_result = coverage_of(ctx.territory, planned, grid)
+        plan_sources = ("cmm_siti_5g", *_candidate_sources(ctx))
+        _add_coverage(ctx, PLAN_PREFIX, plan_result, label, plan_sources)
+        _add_backup(ctx, PLAN_PREFIX, plan, "piano_", label, plan_sources)
+        _write_plan(ctx, PLAN_PREFIX, plan, candidates, planned, plan_result, label)
+        _plan_maps(ctx, PLAN_PREFIX, label, new, plan_sources)
         ctx.note(
             "digitale",
             f"Copertura 5G dal registro fornito: {len(sites)} siti 5G in servizio su "
-            f"{len(register)}; popolazione ponderata: {result.weighting}. Nuovi siti: "
-            f"{cfg.new_sites} scelti con greedy (garanzia ≥ {GREEDY_GUARANTEE:.1%} "
-            "dell'ottimo).",
+            f"{len(register)}; popolazione ponderata: {result.weighting}.",
             f"5G coverage from the supplied register: {len(sites)} 5G sites in service of "
-            f"{len(register)}; residents weighted: {result.weighting}. New sites: "
-            f"{cfg.new_sites} chosen greedily (≥ {GREEDY_GUARANTEE:.1%} of optimal).",
+            f"{len(register)}; residents weighted: {result.weighting}.",
         )
+        _plan_note(ctx, plan, label)
         return
-    label = SCENARIO_LABEL.format(n=cfg.scenario_sites)
-    picked = siting_of(ctx.territory, candidates, cfg.scenario_sites, cfg, None, grid)
-    sites = picked.chosen.assign(raggio_m=cfg.new_site_radius_m)
+    plan = siting_of(ctx.territory, candidates, cfg.scenario_sites, cfg, None, grid)
+    count = len(plan.chosen)
+    label = {
+        "it": SCENARIO_LABEL.format(n=count) + f" ({how['it']})",
+        "en": f"scenario: {count} sites on CMM school sites ({how['en']})",
+    }
+    sites = plan.chosen.assign(raggio_m=cfg.new_site_radius_m)
     result = coverage_of(ctx.territory, sites, grid)
-    _add_coverage(
-        ctx,
-        "scenario_5g",
-        result,
-        {"it": label, "en": f"scenario: {cfg.scenario_sites} sites on CMM school sites"},
-        ("scuole_sedi",),
-    )
-    _write_layers(ctx, "scenario_5g", sites, result, picked, candidates)
-    _register_maps(
-        ctx,
-        "scenario_5g",
-        {"it": label, "en": f"scenario: {cfg.scenario_sites} sites on CMM school sites"},
-        sites,
-        result,
-    )
+    sources = _candidate_sources(ctx)
+    _add_coverage(ctx, "scenario_5g", result, label, sources)
+    _add_backup(ctx, "scenario_5g", plan, "piano_", label, sources)
+    _write_plan(ctx, "scenario_5g", plan, candidates, sites, result, label)
+    _register_maps(ctx, "scenario_5g", label, sites, result)
     ctx.note(
         "digitale",
         f"5G: nessun registro dei siti CMM (non pubblico). Le colonne scenario_5g_* sono uno "
-        f"SCENARIO, non la copertura reale — {label}, raggio {cfg.new_site_radius_m:.0f} m, "
-        f"scelti con greedy (garanzia ≥ {GREEDY_GUARANTEE:.1%} dell'ottimo). Per la copertura "
-        'reale fornire il registro: [layers] cmm_siti_5g = "registro.csv".',
+        f"SCENARIO, non la copertura reale — {label['it']}, raggio "
+        f"{cfg.new_site_radius_m:.0f} m. Per la copertura reale fornire il registro: [layers] "
+        'cmm_siti_5g = "registro.csv" (basta un file con lon e lat).',
         f"5G: no CMM site register (not public). The scenario_5g_* columns are a SCENARIO, "
-        f"not real coverage — {cfg.scenario_sites} sites on CMM school sites, radius "
-        f"{cfg.new_site_radius_m:.0f} m, chosen greedily (≥ {GREEDY_GUARANTEE:.1%} of "
-        "optimal). Supply the register for real coverage: [layers] cmm_siti_5g = "
-        '"register.csv".',
+        f"not real coverage — {label['en']}, radius {cfg.new_site_radius_m:.0f} m. Supply the "
+        'register for real coverage: [layers] cmm_siti_5g = "register.csv" (a file with lon '
+        "and lat is enough).",
+    )
+    _plan_note(ctx, plan, label)
+
+
+def _public(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    keep = [c for c in sites.columns if c not in ("_row", "_lonlat")]
+    return gpd.GeoDataFrame(sites[keep], crs=sites.crs)
+
+
+def _candidate_sources(ctx: RunContext) -> tuple[str, ...]:
+    cfg: DigitalConfig = ctx.config["digital"]
+    return ("scuole_sedi",) if cfg.school_candidates else ()
+
+
+def _say_defaults(ctx: RunContext, register: gpd.GeoDataFrame) -> None:
+    defaults = register.attrs.get("predefiniti") or []
+    if defaults:
+        ctx.note(
+            "digitale",
+            "Registro 5G senza alcune colonne: valori predefiniti applicati a tutte le righe: "
+            + "; ".join(it for _, it in defaults)
+            + ".",
+            "5G register without some columns: defaults applied to every row: "
+            + "; ".join(en for en, _ in defaults)
+            + ".",
+        )
+
+
+def _plan_note(ctx: RunContext, plan: SitingPlan, label: dict[str, str]) -> None:
+    no_cost = (
+        ""
+        if plan.budget is not None
+        else " Nessuna colonna costo_eur tra i candidati: curva del budget non calcolata."
+    )
+    no_cost_en = (
+        ""
+        if plan.budget is not None
+        else " No costo_eur column among the candidates: no budget curve."
+    )
+    ctx.note(
+        "digitale",
+        f"SCENARIO — {label['it'].removeprefix('scenario: ')}. "
+        + plan_summary(plan, "it")
+        + no_cost,
+        f"SCENARIO — {label['en'].removeprefix('scenario: ')}. "
+        + plan_summary(plan, "en")
+        + no_cost_en,
+    )
+
+
+def _add_backup(
+    ctx: RunContext,
+    prefix: str,
+    plan: SitingPlan,
+    side: str,
+    label: dict[str, str],
+    sources: tuple[str, ...],
+) -> None:
+    """Residents covered by at least two sites (cells of the population model)."""
+    model = ctx.population()
+    values = pd.DataFrame(
+        {f"{prefix}_doppia_popolazione": plan.backup[f"{side}popolazione_almeno_2_siti"]}
+    )
+    values[f"{prefix}_doppia_pct"] = plan.backup[f"{side}popolazione_almeno_2_siti_pct"]
+    every = (*sources, *model.sources)
+    columns = [
+        Column(
+            f"{prefix}_doppia_popolazione",
+            "ab.",
+            {
+                "it": f"Residenti coperti da almeno due siti ({label['it']}; celle del modello "
+                "di popolazione)",
+                "en": f"Residents covered by at least two sites ({label['en']}; cells of the "
+                "population model)",
+            },
+            every,
+            "sum",
+        ),
+        Column(
+            f"{prefix}_doppia_pct",
+            "%",
+            {
+                "it": f"Quota di residenti coperti da almeno due siti ({label['it']})",
+                "en": f"Share of residents covered by at least two sites ({label['en']})",
+            },
+            every,
+            Ratio(f"{prefix}_doppia_popolazione", f"popolazione_{model.year}", 100.0),
+        ),
+    ]
+    ctx.table.add(values, columns, source=f"digitale ({prefix} doppia)")
+
+
+def _write_plan(
+    ctx: RunContext,
+    prefix: str,
+    plan: SitingPlan,
+    candidates: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    result: analysis.CoverageResult,
+    label: dict[str, str],
+) -> None:
+    text = scenario_label(label[ctx.config.lang].removeprefix("scenario: "), True)
+    for name, table in plan_tables(plan, text, ctx.territory.comuni).items():
+        ctx.outputs.write_csv(f"{FOLDER}/{prefix}_{name}.csv", table)
+    layers = {"siti": _public(sites)}
+    if not result.layer.empty:
+        layers["copertura"] = result.layer
+    layers.update(plan_layers(plan, candidates))
+    ctx.outputs.write_layers(f"{FOLDER}/{prefix}.gpkg", layers)
+
+
+def _plan_maps(
+    ctx: RunContext,
+    prefix: str,
+    label: dict[str, str],
+    new: gpd.GeoDataFrame,
+    sources: tuple[str, ...],
+) -> None:
+    ctx.maps.choropleth(
+        "digitale",
+        Choropleth(
+            f"{prefix}_popolazione_pct",
+            "quantiles",
+            palette="Purples",
+            title={
+                "it": "SCENARIO 5G: residenti coperti con i nuovi siti",
+                "en": "SCENARIO 5G: residents covered with the new sites",
+            },
+        ),
+    )
+    if not sources:
+        return
+    source = ctx.catalog.manifest(sources[0])
+    points = new.copy()
+    points["pro_com_t"] = assign_comune(points, ctx.territory.comuni)
+    ctx.maps.overlay(
+        "digitale",
+        Overlay(
+            f"{prefix}_siti",
+            {"it": f"Nuovi siti 5G ({label['it']})", "en": f"New 5G sites ({label['en']})"},
+            points,
+            [
+                ("nome", {"it": "Sito", "en": "Site"}),
+                ("ordine", {"it": "Ordine", "en": "Order"}),
+                (
+                    "nuova_popolazione_coperta",
+                    {"it": "Nuovi residenti coperti", "en": "Newly covered residents"},
+                ),
+            ],
+            color="#7570b3",
+            source=source.attribution(ctx.config.lang),
+            show=True,
+            sources=sources,
+            pro_com_t="pro_com_t",
+        ),
     )
 
 
@@ -542,27 +725,6 @@ def _add_coverage(
     out["comune"] = ctx.territory.comuni.set_index(KEY)["comune"].reindex(out[KEY]).to_numpy()
     out["ponderazione_popolazione"] = result.weighting
     ctx.outputs.write_csv(f"{FOLDER}/{prefix}_comuni.csv", out)
-
-
-def _write_layers(
-    ctx: RunContext,
-    prefix: str,
-    sites: gpd.GeoDataFrame,
-    result: analysis.CoverageResult,
-    picked: SitingResult,
-    candidates: gpd.GeoDataFrame,
-) -> None:
-    keep = [c for c in sites.columns if c not in ("_row", "_lonlat")]
-    layers = {"siti": gpd.GeoDataFrame(sites[keep], crs=sites.crs)}
-    if not result.layer.empty:
-        layers["copertura"] = result.layer
-    layers["candidati"] = candidates
-    layers["siti_scelti"] = picked.chosen
-    ctx.outputs.write_layers(f"{FOLDER}/{prefix}.gpkg", layers)
-    ctx.outputs.write_csv(
-        f"{FOLDER}/{prefix}_siti_scelti.csv", picked.chosen.drop(columns="geometry")
-    )
-    ctx.outputs.write_csv(f"{FOLDER}/{prefix}_curva.csv", picked.curve)
 
 
 THEME = Theme(

@@ -291,7 +291,7 @@ def _selector_radios(data: MapData, entries: list[dict]) -> str:
     rows = "".join(
         f'<label for="ind-{esc(e["id"])}"><input type="radio" name="indicatore" '
         f'id="ind-{esc(e["id"])}" value="{esc(e["id"])}">'
-        f"{esc(('SCENARIO — ' if e['scenario'] else '') + e['label'])}</label>"
+        f"{esc(scenario_label(e['label'], e['scenario']))}</label>"
         for e in entries
     )
     return (
@@ -305,7 +305,7 @@ def _selector_select(data: MapData, groups: list[tuple[str, list[dict]]]) -> str
         f'<optgroup label="{esc(group)}">'
         + "".join(
             f'<option value="{esc(e["id"])}">'
-            f"{esc(('SCENARIO — ' if e['scenario'] else '') + e['label'])}</option>"
+            f"{esc(scenario_label(e['label'], e['scenario']))}</option>"
             for e in entries
         )
         + "</optgroup>"
