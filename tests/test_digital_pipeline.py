@@ -144,6 +144,77 @@ def test_cli_digital_siting(synthetic, tmp_path, monkeypatch):
     assert curve["scenario"].str.startswith("SCENARIO").all()
 
 
+def test_cli_siting_with_a_minimal_register_costs_targets_and_budget(
+    synthetic, tmp_path, monkeypatch, capfd
+):
+    import warnings
+
+    from territorio.cli import main
+
+    mirror, layers = synthetic
+    monkeypatch.setenv("TERRITORIO_LAYERS", str(layers))
+    monkeypatch.setenv("TERRITORIO_DATA", str(mirror))
+    # an Excel register with coordinates only, decimal commas
+    lon, lat = TO_LL.transform(syn.ORIGIN_X + 1500, syn.ORIGIN_Y + 1500)
+    register = tmp_path / "siti.csv"
+    register.write_text(f"lon;lat\n{lon:.7f};{lat:.7f}\n".replace(".", ","))
+    rows = ["id;nome;lon;lat;costo_eur"]
+    for i, (x, y, cost) in enumerate(
+        [(500, 500, "90.000"), (2500, 2500, "120.000,50"), (2500, 500, "")]
+    ):
+        lo, la = (
+            f"{v:.7f}".replace(".", ",")
+            for v in TO_LL.transform(syn.ORIGIN_X + x, syn.ORIGIN_Y + y)
+        )
+        rows.append(f"T{i};Tetto {i};{lo};{la};{cost}")
+    candidates = tmp_path / "tetti.csv"
+    candidates.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "out"
+    args = [
+        "digital",
+        "siting",
+        "--k",
+        "2",
+        "--sites",
+        str(register),
+        "--sites-radius",
+        "400",
+        "--candidates",
+        str(candidates),
+        "--target",
+        "10",
+        "--target",
+        "99",
+        "--budget",
+        "100000",
+        "--budget",
+        "250000",
+        "--out",
+        str(out),
+    ]
+    with warnings.catch_warnings(), pytest.raises(SystemExit) as stop:
+        warnings.simplefilter("always")
+        main(args)
+    said = capfd.readouterr()
+    assert stop.value.code == 0, said.err
+    # the defaults applied are said (the CLI prints notices as "lettura: …"), so is the SCENARIO
+    read = " ".join(said.err.split())
+    assert "site_id = numero di riga" in read and "stato = attivo" in read
+    assert "tecnologie = 5G NR" in read and "virgola decimale" in read
+    assert "SCENARIO — registro + 2 nuovi siti (ottimo MCLP)" in said.out
+    failing = pd.read_csv(out / "siting_siti_guasto.csv")
+    assert failing.loc[0, ["sito", "tipo", "raggio_m"]].tolist() == ["1", "esistente", 400.0]
+    budget = pd.read_csv(out / "siting_budget.csv")
+    assert budget["budget_eur"].tolist() == [100000.0, 250000.0]
+    assert (budget["spesa_eur"] <= budget["budget_eur"]).all()
+    # T2 has no cost: it is never in a budget plan; 100,000 EUR buys T0 only
+    assert budget["siti_nuovi"].tolist()[0] == 1 and budget["spesa_eur"].iloc[0] == 90000.0
+    targets = pd.read_csv(out / "siting_obiettivi.csv")
+    assert targets["raggiungibile"].tolist() == [True, False]
+    summary = pd.read_csv(out / "siting_confronto.csv").set_index("metodo")
+    assert summary.loc["ottimo (MCLP)", "stato_solutore"] == "ottimo"
+
+
 def test_cli_coverage_with_a_user_population_grid(synthetic, tmp_path, monkeypatch):
     mirror, layers = synthetic
     monkeypatch.setenv("TERRITORIO_LAYERS", str(layers))

@@ -89,6 +89,7 @@ FLOOR_TESTS = [
     "tests/test_digital.py",
     "tests/test_land.py",
     "tests/test_services.py",
+    "tests/test_siting_optimal.py",
     "tests/test_spatial.py",
     "tests/test_territory.py",
     "territorio",

@@ -163,7 +163,11 @@ def test_fixed_sites_are_kept_and_the_new_ones_add_to_them(seed):
     assert plan.summary.loc[0, "popolazione_coperta"] == pytest.approx(fixed_only)
     per_comune = plan.backup
     assert per_comune["esistenti_popolazione_almeno_1_sito"].sum() == pytest.approx(fixed_only)
-    assert per_comune["piano_popolazione_almeno_1_sito"].sum() == pytest.approx(expected)
+    assert per_comune["ottimo_popolazione_almeno_1_sito"].sum() == pytest.approx(expected)
+    greedy_sites = np.vstack([fixed_xy, candidates[plan.greedy.chosen]])
+    assert per_comune["greedy_popolazione_almeno_1_sito"].sum() == pytest.approx(
+        covered_independently(grid, greedy_sites, radii)
+    )
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -259,7 +263,7 @@ def test_a_solver_stopped_by_its_time_limit_keeps_the_better_plan_and_its_bound(
 
     class Stopped:
         status, x, mip_gap = 1, None, None
-        mip_dual_bound = -(true_best + 500.0) / sets.weights.sum()  # in objective shares
+        mip_dual_bound = -(true_best + 500.0)  # the objective is minus the residents
 
     monkeypatch.setattr(optimal, "milp", lambda *a, **k: Stopped())
     plan = maximum_coverage(sets, 3)
@@ -268,3 +272,18 @@ def test_a_solver_stopped_by_its_time_limit_keeps_the_better_plan_and_its_bound(
     assert plan.covered == pytest.approx(greedy.covered)
     assert plan.bound == pytest.approx(true_best + 500.0)
     assert plan.gap == pytest.approx(true_best + 500.0 - greedy.covered)
+
+
+def test_the_curve_stops_solving_when_its_time_is_spent_and_says_so():
+    grid, candidates, radius = instance(2)
+    sets = coverage_sets(grid, candidates, radius)
+    full = optimal.optimal_curve(sets, 4)
+    assert (full["stato_solutore"] == optimal.OPTIMAL).all()
+    best = [brute_force(grid, candidates, radius, k)[0] for k in range(5)]
+    np.testing.assert_allclose(full["popolazione_coperta_ottimo"], best, rtol=1e-12)
+    cut = optimal.optimal_curve(sets, 4, total_time=0.0)
+    assert cut["stato_solutore"].tolist()[1:] == [optimal.NOT_SOLVED] * 4
+    assert cut["popolazione_coperta_ottimo"].iloc[1:].isna().all()
+    pd.testing.assert_series_equal(
+        cut["popolazione_coperta_greedy"], full["popolazione_coperta_greedy"]
+    )

@@ -621,7 +621,7 @@ def digital_siting(
     with _outputs(cfg, out_dir, "territorio digital siting", overwrite) as outputs:
         for name, table in plan_tables(plan, text, territory.comuni).items():
             outputs.write_csv(f"siting_{name}.csv", table)
-        outputs.write_layers("siting.gpkg", plan_layers(plan, pool))
+        outputs.write_layers("siting.gpkg", plan_layers(plan, pool, text))
         write_table_docs(outputs, {}, cfg.lang, cfg["output"].xlsx)
     from territorio.classes import fmt_number
 

@@ -36,11 +36,13 @@ OPTIMAL = "ottimo"
 TIME_LIMIT = "limite di tempo"
 GREEDY = "greedy"
 SOLVER = "MILP (HiGHS)"
+NOT_SOLVED = "non calcolato (tempo della curva esaurito)"
 #: Status words per language (tables hold the Italian word; CLI messages translate).
 STATUS_WORDS = {
     OPTIMAL: {"it": "ottimo", "en": "optimal"},
     TIME_LIMIT: {"it": "limite di tempo raggiunto", "en": "time limit reached"},
     GREEDY: {"it": "greedy", "en": "greedy"},
+    NOT_SOLVED: {"it": NOT_SOLVED, "en": "not solved (the curve's time ran out)"},
 }
 
 
@@ -265,8 +267,9 @@ def maximum_coverage(
         upper = eligible.astype(float)
         row = np.concatenate([np.where(eligible, costs, 0.0), np.zeros(m)])
         constraints.append(LinearConstraint(row[None, :], -np.inf, budget))
-    scale = max(float(sets.weights.sum()), 1.0)  # objective in shares: well-conditioned
-    objective = np.concatenate([np.zeros(n), -sets.weights / scale])
+    # the objective in residents: HiGHS's absolute gap tolerance (1e-6) is then a millionth of
+    # a resident, so a proven optimum is exact for the cell model
+    objective = np.concatenate([np.zeros(n), -sets.weights])
     result = _solve(sets, objective, constraints, upper, time_limit, gap)
     proven = result.status == 0 and (gap == 0 or (result.mip_gap or 0.0) <= 1e-9)
     plan = greedy
@@ -279,7 +282,7 @@ def maximum_coverage(
     if proven:
         bound = plan.covered
     elif dual is not None and np.isfinite(dual):
-        bound = sets.fixed_residents - float(dual) * scale
+        bound = sets.fixed_residents - float(dual)
     else:
         bound = sets.reachable()
     return replace(
@@ -359,10 +362,9 @@ def minimum_sites(sets: CoverageSets, target: float, *, time_limit: float = 60.0
     if reachable < target - 1e-9 * max(target, 1.0):
         return MinimumSites(target, None, sets.n_candidates + 1, reachable)
     n, m = sets.n_candidates, len(sets.weights)
-    scale = max(float(sets.weights.sum()), 1.0)
     coverage = LinearConstraint(
-        np.concatenate([np.zeros(n), sets.weights / scale])[None, :],
-        need / scale * (1 - 1e-12),
+        np.concatenate([np.zeros(n), sets.weights])[None, :],
+        need * (1 - 1e-12),
         np.inf,
     )
     objective = np.concatenate([np.ones(n), np.zeros(m)])
@@ -387,23 +389,59 @@ def minimum_sites(sets: CoverageSets, target: float, *, time_limit: float = 60.0
 
 
 def optimal_curve(
-    sets: CoverageSets, k_max: int, *, time_limit: float = 60.0, greedy: Plan | None = None
+    sets: CoverageSets,
+    k_max: int,
+    *,
+    time_limit: float = 60.0,
+    total_time: float | None = None,
+    greedy: Plan | None = None,
 ) -> pd.DataFrame:
     """Optimal and greedy coverage for k = 0…``k_max`` new sites.
+
+    Parameters
+    ----------
+    sets
+        The demand units.
+    k_max
+        Largest number of new sites.
+    time_limit
+        Seconds per solve.
+    total_time
+        Seconds for the whole curve (default: ``time_limit``); once spent, the remaining
+        points keep the greedy coverage only and say so in ``stato_solutore``.
+    greedy
+        A greedy plan of at least ``k_max`` sites to reuse.
 
     Returns
     -------
     pandas.DataFrame
         ``k``, ``popolazione_coperta_greedy``, ``popolazione_coperta_ottimo``,
         ``limite_superiore``, ``stato_solutore``.
+
+    Examples
+    --------
+    >>> from territorio.population import PopulationGrid
+    >>> from territorio.digital.demand import coverage_sets
+    >>> grid = PopulationGrid(
+    ...     np.array([[0.0, 0.0], [500.0, 0.0], [2000.0, 0.0]]),
+    ...     np.array([100.0, 10.0, 50.0]),
+    ...     np.zeros(3, dtype=int),
+    ... )
+    >>> sets = coverage_sets(grid, np.array([[250.0, 0.0], [0.0, 0.0], [2000.0, 0.0]]), 300.0)
+    >>> optimal_curve(sets, 2)["popolazione_coperta_ottimo"].tolist()
+    [0.0, 110.0, 160.0]
     """
-    greedy = (
-        greedy if greedy is not None and len(greedy.chosen) >= k_max else greedy_plan(sets, k_max)
-    )
+    if greedy is None or len(greedy.chosen) < k_max:
+        greedy = greedy_plan(sets, k_max)
     greedy_covered = sets.fixed_residents + np.concatenate([[0.0], np.cumsum(greedy.gains)])
+    deadline = time.perf_counter() + (time_limit if total_time is None else total_time)
     rows = [(0, sets.fixed_residents, sets.fixed_residents, sets.fixed_residents, OPTIMAL)]
     for k in range(1, min(k_max, sets.n_candidates) + 1):
-        plan = maximum_coverage(sets, k, time_limit=time_limit)
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            rows.append((k, greedy_covered[k], np.nan, np.nan, NOT_SOLVED))
+            continue
+        plan = maximum_coverage(sets, k, time_limit=min(time_limit, left))
         rows.append((k, greedy_covered[k], plan.covered, plan.bound, plan.status))
     return pd.DataFrame(
         rows,

@@ -67,13 +67,21 @@ def plan_tables(
     return {name: _led(frame, label) for name, frame in tables.items()}
 
 
-def plan_layers(plan: SitingPlan, candidates: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
-    """The plan's point layers for the GeoPackage."""
+def plan_layers(
+    plan: SitingPlan, candidates: gpd.GeoDataFrame, label: str
+) -> dict[str, gpd.GeoDataFrame]:
+    """The plan's point layers for the GeoPackage; the chosen ones carry the SCENARIO label."""
+
+    def led(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        frame = frame.copy()
+        frame.insert(0, "scenario", label)
+        return frame
+
     return {
         "candidati": candidates,
-        "siti_scelti": plan.chosen,
-        "siti_scelti_greedy": plan.chosen_greedy,
-        "siti_guasto": plan.losses,
+        "siti_scelti": led(plan.chosen),
+        "siti_scelti_greedy": led(plan.chosen_greedy),
+        "siti_guasto": led(plan.losses),
     }
 
 

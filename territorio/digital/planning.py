@@ -58,7 +58,7 @@ class SitingPlan:
         covered resident; ``None`` without a cost column.
     backup
         Per comune: residents covered by ≥ 1 and ≥ 2 sites, for the existing sites
-        (``esistenti_``) and for the plan (``piano_``).
+        (``esistenti_``) and with the new sites of each plan (``ottimo_``, ``greedy_``).
     losses
         Per site of the plan (existing and new): residents within its radius and those only
         it covers.
@@ -171,7 +171,7 @@ def plan_sites(
     for column in ("popolazione_coperta_greedy", "popolazione_coperta_ottimo", "limite_superiore"):
         curve[f"{column}_pct"] = 100.0 * curve[column] / total
     costs = (
-        pd.to_numeric(candidates[COST], errors="coerce").to_numpy(dtype=float)
+        pd.to_numeric(candidates[COST], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         if COST in candidates.columns
         else None
     )
@@ -180,11 +180,21 @@ def plan_sites(
         budget = _budget(sets, costs, budgets, time_limit)
     existing_xy = np.empty((0, 2)) if fixed_xy is None else fixed_xy
     existing_r = np.empty(0) if fixed_radius is None else fixed_radius
-    plan_xy = np.vstack([existing_xy, xy[plan.chosen]])
-    plan_r = np.concatenate([existing_r, np.full(len(plan.chosen), float(radius_m))])
-    before = backup_table(grid, coverage_depth(grid, existing_xy, existing_r, tree), codes)
-    after = backup_table(grid, coverage_depth(grid, plan_xy, plan_r, tree), codes)
-    backup = pd.concat([before.add_prefix("esistenti_"), after.add_prefix("piano_")], axis=1)
+
+    def with_new(chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        radii = np.concatenate([existing_r, np.full(len(chosen), float(radius_m))])
+        return np.vstack([existing_xy, xy[chosen]]), radii
+
+    sides = {"esistenti_": (existing_xy, existing_r)}
+    sides["ottimo_"], sides["greedy_"] = with_new(best.chosen), with_new(greedy.chosen)
+    backup = pd.concat(
+        [
+            backup_table(grid, coverage_depth(grid, *sites, tree), codes).add_prefix(side)
+            for side, sites in sides.items()
+        ],
+        axis=1,
+    )
+    plan_xy, plan_r = with_new(plan.chosen)
     losses = _losses(grid, existing, candidates, plan, plan_xy, plan_r, tree)
     return SitingPlan(
         chosen=_chosen_frame(candidates, plan, sets.fixed_residents),

@@ -281,7 +281,7 @@ def _costs(frame: pd.DataFrame, problems: list[str]) -> np.ndarray | None:
     parsed = pd.to_numeric(raw, errors="coerce")
     # numbers read as text (e.g. "1.234,5" where the column mixes forms) get one more try
     retry = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-    value = parsed.where(parsed.notna(), retry).to_numpy(dtype=float)
+    value = parsed.where(parsed.notna(), retry).to_numpy(dtype=float, na_value=np.nan)
     for position, row in enumerate(frame["_row"]):
         given = raw.iloc[position]
         if pd.isna(given) or not str(given).strip():

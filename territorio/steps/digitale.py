@@ -330,7 +330,7 @@ def digital_step(ctx: RunContext) -> None:
         plan_result = coverage_of(ctx.territory, planned, grid)
         plan_sources = ("cmm_siti_5g", *_candidate_sources(ctx))
         _add_coverage(ctx, PLAN_PREFIX, plan_result, label, plan_sources)
-        _add_backup(ctx, PLAN_PREFIX, plan, "piano_", label, plan_sources)
+        _add_backup(ctx, PLAN_PREFIX, plan, f"{cfg.siting_method}_", label, plan_sources)
         _write_plan(ctx, PLAN_PREFIX, plan, candidates, planned, plan_result, label)
         _plan_maps(ctx, PLAN_PREFIX, label, new, plan_sources)
         ctx.note(
@@ -352,7 +352,7 @@ def digital_step(ctx: RunContext) -> None:
     result = coverage_of(ctx.territory, sites, grid)
     sources = _candidate_sources(ctx)
     _add_coverage(ctx, "scenario_5g", result, label, sources)
-    _add_backup(ctx, "scenario_5g", plan, "piano_", label, sources)
+    _add_backup(ctx, "scenario_5g", plan, f"{cfg.siting_method}_", label, sources)
     _write_plan(ctx, "scenario_5g", plan, candidates, sites, result, label)
     _register_maps(ctx, "scenario_5g", label, sites, result)
     ctx.note(
@@ -472,7 +472,7 @@ def _write_plan(
     layers = {"siti": _public(sites)}
     if not result.layer.empty:
         layers["copertura"] = result.layer
-    layers.update(plan_layers(plan, candidates))
+    layers.update(plan_layers(plan, candidates, text))
     ctx.outputs.write_layers(f"{FOLDER}/{prefix}.gpkg", layers)
 
 
