@@ -173,7 +173,6 @@ COMMON: dict[str, Column] = {
             "Etichetta SCENARIO: il piano è un'ipotesi, non dati osservati",
             "SCENARIO label: the plan is a hypothesis, not observed data",
         ),
-        _c("metodo", "", "Metodo di scelta dei siti", "Method choosing the sites"),
         _c("siti_nuovi", "n.", "Nuovi siti del piano", "New sites of the plan"),
         _c(
             "limite_superiore",
@@ -192,15 +191,14 @@ COMMON: dict[str, Column] = {
         _c(
             "stato_solutore",
             "",
-            "Esito del solutore: ottimo (provato), limite di tempo, greedy, non calcolato",
-            "Solver outcome: ottimo (proven), limite di tempo (time limit), greedy, non calcolato",
+            "Esito del solutore (ottimo provato, limite di tempo, greedy, non calcolato)",
+            "Solver outcome (ottimo: proven optimal, limite di tempo, greedy, non calcolato)",
         ),
         _c(
             "piano_da",
             "",
-            "Chi ha trovato il piano: MILP (HiGHS) o greedy (tenuto se migliore al limite di "
-            "tempo)",
-            "Who found the plan: MILP (HiGHS) or greedy (kept when better at the time limit)",
+            "Chi ha trovato il piano (MILP HiGHS, o greedy se migliore al limite di tempo)",
+            "Who found the plan (MILP HiGHS, or greedy when better at the time limit)",
         ),
         _c("secondi", "s", "Tempo di calcolo", "Computing time"),
         _c(
@@ -1000,6 +998,14 @@ BY_TABLE: dict[str, dict[str, Column]] = {
             ),
         }
         for family in ("_siti_scelti.csv", "_siti_scelti_greedy.csv")
+    },
+    "_confronto.csv": {
+        "metodo": _c(
+            "metodo",
+            "",
+            "Metodo di scelta: siti esistenti, greedy, ottimo (MCLP)",
+            "Method: existing sites, greedy, optimal (MCLP)",
+        ),
     },
     "_siti_guasto.csv": {
         "nome": _c("nome", "", "Nome del sito", "Name of the site"),
