@@ -177,10 +177,12 @@ COMMON: dict[str, Column] = {
         _c(
             "limite_superiore",
             "ab.",
-            "Limite superiore dei residenti copribili con gli stessi vincoli (dal solutore; "
-            "uguale alla copertura quando è provato l'ottimo)",
-            "Upper bound of the residents any plan under the same limits can cover (from the "
-            "solver; equal to the coverage when optimality is proven)",
+            "Limite superiore dei residenti copribili con gli stessi vincoli (uguale alla "
+            "copertura quando l'ottimo è provato; al limite di tempo il minore tra il limite del "
+            "solutore e quello del greedy: copertura di un suo prefisso più i k guadagni maggiori)",
+            "Upper bound of the residents any plan under the same limits can cover (equal to the "
+            "coverage when optimality is proven; at the time limit the lower of the solver's bound "
+            "and greedy's: a prefix's coverage plus the k largest gains over it)",
         ),
         _c(
             "limite_superiore_pct",

@@ -60,7 +60,10 @@ class Plan:
         Residents covered by the fixed sites and the chosen candidates.
     bound
         Upper bound on the coverage any plan under the same limits can reach: equal to
-        ``covered`` when optimal, the solver's bound at a time limit, ``nan`` for greedy.
+        ``covered`` when optimal; at a time limit the tighter of the solver's bound and the
+        greedy run's online bound; for greedy with ``k`` sites its online bound (the coverage
+        of a greedy prefix plus the ``k`` largest gains over it, Leskovec et al. 2007), ``nan``
+        with a budget.
     status
         :data:`OPTIMAL`, :data:`TIME_LIMIT` or :data:`GREEDY`.
     seconds
@@ -134,8 +137,19 @@ def greedy_plan(
     chosen: list[int] = []
     gains: list[float] = []
     limit = int(free.sum()) if k is None else min(k, int(free.sum()))
-    for _ in range(limit):
+    bound = float("nan")
+    online = k is not None and budget is None and k > 0
+    if online:
+        bound = np.inf
+    for _ in range(limit + (1 if online else 0)):
         gain = columns.T @ open_weight
+        if online:
+            # monotone submodular: OPT ≤ f(S) + the k largest gains over S (Leskovec et al.
+            # 2007), for every prefix S of the greedy run
+            top = np.partition(gain, len(gain) - k)[-k:] if k < len(gain) else gain
+            bound = min(bound, sets.fixed_residents + float(np.sum(gains)) + float(top.sum()))
+            if len(chosen) == limit:
+                break
         score = gain.copy()
         if budget is not None and costs is not None:
             free &= costs <= left + 1e-9
@@ -156,7 +170,7 @@ def greedy_plan(
         np.array(chosen, dtype=np.int64),
         np.array(gains),
         sets.fixed_residents + float(np.sum(gains)),
-        float("nan"),
+        bound,
         GREEDY,
         time.perf_counter() - start,
     )
@@ -279,12 +293,14 @@ def maximum_coverage(
         if proven or covered >= greedy.covered:
             plan = Plan(chosen, gains, covered, covered, OPTIMAL, 0.0, SOLVER)
     dual = getattr(result, "mip_dual_bound", None)
+    bound = sets.reachable()
     if proven:
         bound = plan.covered
-    elif dual is not None and np.isfinite(dual):
-        bound = sets.fixed_residents - float(dual)
     else:
-        bound = sets.reachable()
+        if dual is not None and np.isfinite(dual):
+            bound = min(bound, sets.fixed_residents - float(dual))
+        if np.isfinite(greedy.bound):
+            bound = min(bound, greedy.bound)
     return replace(
         plan,
         bound=max(bound, plan.covered),
