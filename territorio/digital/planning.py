@@ -81,7 +81,11 @@ class SitingPlan:
     greedy: Plan
 
 
-def _chosen_frame(candidates: gpd.GeoDataFrame, plan: Plan, start: float) -> gpd.GeoDataFrame:
+def chosen_frame(candidates: gpd.GeoDataFrame, plan: Plan, start: float) -> gpd.GeoDataFrame:
+    """The plan's candidates in building order with ``ordine`` and their gains.
+
+    ``start`` is the coverage before the first new site (the fixed sites').
+    """
     chosen = candidates.iloc[plan.chosen].copy()
     chosen.insert(0, "ordine", np.arange(1, len(plan.chosen) + 1))
     chosen["nuova_popolazione_coperta"] = plan.gains
@@ -197,8 +201,8 @@ def plan_sites(
     plan_xy, plan_r = with_new(plan.chosen)
     losses = _losses(grid, existing, candidates, plan, plan_xy, plan_r, tree)
     return SitingPlan(
-        chosen=_chosen_frame(candidates, plan, sets.fixed_residents),
-        chosen_greedy=_chosen_frame(candidates, greedy, sets.fixed_residents),
+        chosen=chosen_frame(candidates, plan, sets.fixed_residents),
+        chosen_greedy=chosen_frame(candidates, greedy, sets.fixed_residents),
         summary=summary,
         curve=curve,
         targets=targets,

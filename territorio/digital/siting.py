@@ -18,6 +18,7 @@ import shapely
 
 from territorio.digital.demand import coverage_sets
 from territorio.digital.optimal import greedy_plan
+from territorio.digital.planning import chosen_frame
 from territorio.population import PopulationGrid
 
 GREEDY_GUARANTEE = 1.0 - 1.0 / np.e
@@ -103,10 +104,7 @@ def greedy_siting(
     sets = coverage_sets(grid, xy, radius_m, fixed_xy=fixed_xy, fixed_radius=existing_radius)
     plan = greedy_plan(sets, k)
     start = sets.fixed_residents
-    chosen = candidates.iloc[plan.chosen].copy()
-    chosen.insert(0, "ordine", np.arange(1, len(plan.chosen) + 1))
-    chosen["nuova_popolazione_coperta"] = plan.gains
-    chosen["popolazione_coperta_cumulata"] = start + np.cumsum(plan.gains)
+    chosen = chosen_frame(candidates, plan, start)
     curve = pd.DataFrame(
         {
             "k": np.arange(0, len(plan.chosen) + 1),
@@ -114,4 +112,4 @@ def greedy_siting(
         }
     )
     curve["popolazione_coperta_pct"] = 100.0 * curve["popolazione_coperta"] / sets.total_residents
-    return SitingResult(chosen.reset_index(drop=True), curve)
+    return SitingResult(chosen, curve)
