@@ -155,7 +155,9 @@ def plan_summary(plan: SitingPlan, lang: str) -> str:
     if len(losses):
         worst = int(np.argmax(losses["popolazione_solo_questo_sito"].to_numpy()))
         lost = n(losses["popolazione_solo_questo_sito"].iloc[worst])
-        name = str(losses["nome"].iloc[worst] or losses["sito"].iloc[worst])
+        # a register row without a name is named by its id ("sito 2")
+        word = "sito" if lang == "it" else "site"
+        name = str(losses["nome"].iloc[worst] or f"{word} {losses['sito'].iloc[worst]}")
         parts.append(
             f"Un sito guasto lascia senza servizio al massimo {lost} residenti ({name})."
             if lang == "it"
