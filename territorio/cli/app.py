@@ -545,7 +545,7 @@ def digital_siting(
     from territorio.loaders import load_candidates, load_register
     from territorio.mapspec import scenario_label
     from territorio.report import write_table_docs
-    from territorio.steps.digitale import siting_of
+    from territorio.steps.digitale import new_sites_label, siting_of
 
     if k < 1:
         raise UsageError(
@@ -609,15 +609,8 @@ def digital_siting(
         )
     grid = _population_grid(cfg, catalog, territory, population_raster)
     plan = siting_of(territory, pool, k, dcfg, existing, grid)
-    it = cfg.lang == "it"
-    base = "registro + " if existing is not None else ""
-    label = (
-        f"{base}{k} nuovi siti ({'ottimo MCLP' if method == 'ottimo' else 'greedy'})"
-        if it
-        else f"{'register + ' if existing is not None else ''}{k} new sites "
-        f"({'optimal MCLP' if method == 'ottimo' else 'greedy'})"
-    )
-    text = scenario_label(label, True)
+    label = new_sites_label(len(plan.chosen), dcfg, register=existing is not None)
+    text = scenario_label(label[cfg.lang].removeprefix("scenario: "), True)
     with _outputs(cfg, out_dir, "territorio digital siting", overwrite) as outputs:
         for name, table in plan_tables(plan, text, territory.comuni).items():
             outputs.write_csv(f"siting_{name}.csv", table)

@@ -222,6 +222,7 @@ def maximum_coverage(
     budget: float | None = None,
     time_limit: float = 60.0,
     gap: float = 0.0,
+    greedy: Plan | None = None,
 ) -> Plan:
     """Optimal maximum coverage (MCLP): at most ``k`` candidates and/or within a budget.
 
@@ -239,6 +240,9 @@ def maximum_coverage(
         Seconds for the solver; past it the best plan found and the bound are returned.
     gap
         Relative gap at which the solver may stop (0: prove optimality).
+    greedy
+        The greedy plan under the same limits, if already computed (the fallback at a time
+        limit, and its online bound).
 
     Returns
     -------
@@ -267,7 +271,8 @@ def maximum_coverage(
     if budget is not None and costs is None:
         raise ValueError("a budget needs costs")
     start = time.perf_counter()
-    greedy = greedy_plan(sets, k, costs=costs, budget=budget)
+    if greedy is None:
+        greedy = greedy_plan(sets, k, costs=costs, budget=budget)
     if m == 0:  # nobody left to cover: any plan is optimal
         return replace(greedy, bound=greedy.covered, status=OPTIMAL)
     upper = np.ones(n)
@@ -305,7 +310,6 @@ def maximum_coverage(
         plan,
         bound=max(bound, plan.covered),
         status=OPTIMAL if proven else TIME_LIMIT,
-        source=plan.source,
         seconds=time.perf_counter() - start,
     )
 

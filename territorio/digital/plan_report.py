@@ -109,22 +109,20 @@ def plan_summary(plan: SitingPlan, lang: str) -> str:
     best, greedy = plan.optimal, plan.greedy
     status = STATUS_WORDS[best.status][lang]
     behind = max(best.bound - greedy.covered, 0.0)
-    if lang == "it":
-        gap = "" if best.status == OPTIMAL else f", limite superiore {n(best.bound)} ab."
-        parts = [
-            f"{len(best.chosen)} nuovi siti: ottimo (MCLP, {status}) "
-            f"{n(best.covered)} residenti ({n(100 * best.covered / total, '%')} %){gap}; greedy "
-            f"{n(greedy.covered)} ({n(100 * greedy.covered / total, '%')} %), "
-            f"{n(behind)} dall'ottimo."
-        ]
-    else:
-        gap = "" if best.status == OPTIMAL else f", upper bound {n(best.bound)} residents"
-        parts = [
-            f"{len(best.chosen)} new sites: optimal (MCLP, {status}) "
-            f"{n(best.covered)} residents ({n(100 * best.covered / total, '%')} %){gap}; greedy "
-            f"{n(greedy.covered)} ({n(100 * greedy.covered / total, '%')} %), "
-            f"{n(behind)} from the optimum."
-        ]
+    it = lang == "it"
+    words = (
+        ("nuovi siti", "ottimo", "residenti", "limite superiore", "ab.", "dall'ottimo")
+        if it
+        else ("new sites", "optimal", "residents", "upper bound", "residents", "from the optimum")
+    )
+    sites, best_word, people, upper, unit, from_best = words
+    gap = "" if best.status == OPTIMAL else f", {upper} {n(best.bound)} {unit}"
+    parts = [
+        f"{len(best.chosen)} {sites}: {best_word} (MCLP, {status}) "
+        f"{n(best.covered)} {people} ({n(100 * best.covered / total, '%')} %){gap}; greedy "
+        f"{n(greedy.covered)} ({n(100 * greedy.covered / total, '%')} %), "
+        f"{n(behind)} {from_best}."
+    ]
     out_of_reach = []
     for _, row in plan.targets.iterrows():
         pct = n(row["obiettivo_pct"], "%")

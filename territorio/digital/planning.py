@@ -164,10 +164,10 @@ def plan_sites(
     )
     k = min(k, len(candidates))
     greedy = greedy_plan(sets, k)
-    best = maximum_coverage(sets, k, time_limit=time_limit)
+    best = maximum_coverage(sets, k, time_limit=time_limit, greedy=greedy)
     plan = best if method == "ottimo" else greedy
     total = sets.total_residents
-    summary = _summary(sets, greedy, best, total)
+    summary = _summary(sets, greedy, best)
     targets, k_needed = _targets(sets, targets_pct, time_limit)
     reach_all = any(pd.isna(targets["siti_minimi"])) if len(targets) else False
     k_curve = max([k, *k_needed, len(candidates) if reach_all else 0])
@@ -215,7 +215,8 @@ def plan_sites(
     )
 
 
-def _summary(sets: CoverageSets, greedy: Plan, best: Plan, total: float) -> pd.DataFrame:
+def _summary(sets: CoverageSets, greedy: Plan, best: Plan) -> pd.DataFrame:
+    total = sets.total_residents
     rows = [
         ("siti esistenti", 0, sets.fixed_residents, sets.fixed_residents, OPTIMAL, "", 0.0),
         (

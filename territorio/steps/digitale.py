@@ -296,6 +296,22 @@ def _method_words(cfg: DigitalConfig) -> dict[str, str]:
     return {"it": "ottimo MCLP", "en": "optimal MCLP"}
 
 
+def new_sites_label(count: int, cfg: DigitalConfig, register: bool) -> dict[str, str]:
+    """The scenario label of ``count`` new sites, added to a register or on their own.
+
+    Examples
+    --------
+    >>> new_sites_label(20, DigitalConfig(), True)["it"]
+    'scenario: registro + 20 nuovi siti (ottimo MCLP)'
+    """
+    how = _method_words(cfg)
+    base = ("registro + ", "register + ") if register else ("", "")
+    return {
+        "it": f"scenario: {base[0]}{count} nuovi siti ({how['it']})",
+        "en": f"scenario: {base[1]}{count} new sites ({how['en']})",
+    }
+
+
 def digital_step(ctx: RunContext) -> None:
     """Fibre indicators and ranking; 5G coverage of the register or of the school scenario."""
     cfg: DigitalConfig = ctx.config["digital"]
@@ -304,7 +320,6 @@ def digital_step(ctx: RunContext) -> None:
     grid = model.grid(cfg.grid_cell_m)
     register = load_register(ctx.catalog, ctx.territory, cfg)
     candidates = load_candidates(ctx.catalog, ctx.territory, cfg)
-    how = _method_words(cfg)
     if register is not None:
         _say_defaults(ctx, register)
         sites = analysis.five_g_sites(register, cfg.coverage_technologies, cfg.coverage_states)
@@ -313,15 +328,12 @@ def digital_step(ctx: RunContext) -> None:
         _add_coverage(ctx, "copertura_5g", result, register_label, ("cmm_siti_5g",))
         plan = siting_of(ctx.territory, candidates, cfg.new_sites, cfg, sites, grid)
         _add_backup(ctx, "copertura_5g", plan, "esistenti_", register_label, ("cmm_siti_5g",))
-        layers = {"siti": gpd.GeoDataFrame(_public(sites), crs=sites.crs)}
+        layers = {"siti": _public(sites)}
         if not result.layer.empty:
             layers["copertura"] = result.layer
         ctx.outputs.write_layers(f"{FOLDER}/copertura_5g.gpkg", layers)
         _register_maps(ctx, "copertura_5g", register_label, sites, result)
-        label = {
-            "it": f"scenario: registro + {len(plan.chosen)} nuovi siti ({how['it']})",
-            "en": f"scenario: register + {len(plan.chosen)} new sites ({how['en']})",
-        }
+        label = new_sites_label(len(plan.chosen), cfg, register=True)
         new = plan.chosen.assign(raggio_m=cfg.new_site_radius_m)
         planned = pd.concat(
             [sites.assign(tipo="esistente"), new.assign(tipo="nuovo")], ignore_index=True
@@ -343,7 +355,7 @@ def digital_step(ctx: RunContext) -> None:
         _plan_note(ctx, plan, label)
         return
     plan = siting_of(ctx.territory, candidates, cfg.scenario_sites, cfg, None, grid)
-    count = len(plan.chosen)
+    count, how = len(plan.chosen), _method_words(cfg)
     label = {
         "it": SCENARIO_LABEL.format(n=count) + f" ({how['it']})",
         "en": f"scenario: {count} sites on CMM school sites ({how['en']})",
