@@ -42,7 +42,7 @@ def fmt(value: object, lang: str) -> str:
 
 COUNT_UNITS = frozenset(
     {"ab.", "allievi", "celle", "famiglie", "farmacie", "progetti", "sedi", "siti", "strutture"}
-    | {"unità", "n.", "nodi", "linee", "corse"}
+    | {"unità", "n.", "nodi", "linee", "corse", "comuni"}
 )
 """Units of people and things counted: shown as whole numbers."""
 PERCENT_UNITS = frozenset({"%", "punti %", "%/anno"})

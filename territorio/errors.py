@@ -364,6 +364,14 @@ class UsageError(TerritorioError):
         self.italian = f"{option}: {italian}" if italian else ""
 
 
+class SaidError(TerritorioError):
+    """An error with its message in English and in Italian."""
+
+    def __init__(self, english: str, italian: str) -> None:
+        super().__init__(english)
+        self.italian = italian
+
+
 class InputNotice(UserWarning):
     """How a file was read (encoding, separator, decimal mark, sheet): said, not an error.
 

@@ -227,6 +227,8 @@ class MapContent:
     choropleths: dict[str, list[Choropleth]] = field(default_factory=dict)
     overlays: dict[str, list[Overlay]] = field(default_factory=dict)
     charts: dict[str, str] = field(default_factory=dict)  # pro_com_t -> inline SVG
+    #: pages other steps wrote beside the maps (``monitoraggio``), linked from every page
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)
     estimates: dict[str, Estimate] = field(default_factory=dict)  # column -> its estimate rule
     rows: dict[str, list[tuple[str, dict[str, str]]]] = field(default_factory=dict)
     titles: dict[str, dict[str, str]] = field(default_factory=dict)

@@ -231,6 +231,19 @@ def write_workbooks(
         if relative == TABLE_FILE and table is not None:
             sheets = theme_sheets(written.frame, table.theme_of, titles, docs.get, lang)
             listed = [(s.name, c, docs.get(c)) for s in sheets for c in s.columns]
+        elif written.sheets_by is not None:
+            column, sheet_titles = written.sheets_by
+            frame = written.frame
+            sheets = [
+                present(
+                    sheet_titles.get(value, str(value)),
+                    frame[frame[column] == value],
+                    docs.get,
+                    lang,
+                )
+                for value in dict.fromkeys(frame[column])
+            ] or [present(relative.rsplit("/", 1)[-1].rsplit(".", 1)[0], frame, docs.get, lang)]
+            listed = [(s.name, c, d) for s in sheets[:1] for c, d in columns]
         else:
             stem = relative.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             sheets = [present(stem, written.frame, docs.get, lang)]

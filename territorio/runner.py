@@ -12,6 +12,7 @@ from territorio.i18n import pick
 from territorio.indicators import IndicatorTable
 from territorio.loaders import load_population_model, load_territory
 from territorio.mapspec import MapContent
+from territorio.monitor.runinfo import RUN_FILE, run_info, run_json
 from territorio.outputs import OutputSet
 from territorio.pipeline import POPULATION, Note, Results, RunContext, Theme
 from territorio.population import PopulationModel
@@ -56,7 +57,7 @@ class RunResult:
     >>> sorted(p.name for p in result.written)
     ['dizionario_dati.csv', 'indicatori_aree.csv', 'indicatori_aree.xlsx',
      'indicatori_aree_copertura.csv', 'indicatori_aree_copertura.xlsx',
-     'indicatori_comuni.csv', 'indicatori_comuni.md', 'indicatori_comuni.xlsx']
+     'indicatori_comuni.csv', 'indicatori_comuni.md', 'indicatori_comuni.xlsx', 'run.json']
     """
 
     written: list[Path]
@@ -146,6 +147,10 @@ def run_pipeline(
             else "Tables and data dictionary",
         )
         write_indicator_outputs(ctx, [t.name for t in selected])
+        info = run_info(
+            config, catalog, territory.groups(), command=producer, steps=[t.name for t in selected]
+        )
+        outputs.write_text(RUN_FILE, run_json(info))
     return RunResult(outputs.written, ctx.notes, ctx.table, territory, ctx.maps)
 
 

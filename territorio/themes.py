@@ -11,6 +11,7 @@ from territorio.steps import (
     digitale,
     mappe,
     mobilita,
+    monitoraggio,
     qgis,
     servizi,
     suolo,
@@ -25,6 +26,7 @@ THEMES: tuple[Theme, ...] = (
     mobilita.THEME,
     trasporto.THEME,
     servizi.THEME,
+    monitoraggio.THEME,
     mappe.THEME,
     qgis.THEME,
 )

@@ -150,16 +150,16 @@ def test_a_piped_run_prints_a_line_per_step_before_it_ends(synthetic, tmp_path):
     seen = []
     for line in proc.stderr:
         seen.append((line.strip(), proc.poll()))
-        if "[9/9]" in line:
+        if "[10/10]" in line:
             break
     proc.communicate(timeout=300)
     assert proc.returncode == 0
-    steps = [text for text, _ in seen if "/9]" in text]
-    assert [s.split("]")[0].split("[")[1] for s in steps] == [f"{i}/9" for i in range(1, 10)]
+    steps = [text for text, _ in seen if "/10]" in text]
+    assert [s.split("]")[0].split("[")[1] for s in steps] == [f"{i}/10" for i in range(1, 11)]
     assert all(status is None for _, status in seen)  # printed while the run was going on
     assert all(text[:8].count(":") == 2 for text in steps)  # each line starts with a time
-    assert "[3/9] Infrastrutture digitali" in steps[2]
-    assert "[5/9] Qualità del trasporto pubblico" in steps[4]
+    assert "[3/10] Infrastrutture digitali" in steps[2]
+    assert "[5/10] Qualità del trasporto pubblico" in steps[4]
 
 
 def test_quiet_prints_nothing_and_verbose_every_file(synthetic, tmp_path, monkeypatch):

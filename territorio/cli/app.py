@@ -798,6 +798,153 @@ def qgis(
     )
 
 
+@app.command("monitor")
+def monitor_cmd(
+    run_dir: Annotated[Path, typer.Argument(help="Folder of a run (the --out of territorio run).")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Output directory (default: the run's folder)."),
+    ] = None,
+    catalogue: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalogue",
+            help="TOML file adding Drivers and indicators to the PSTTM catalogue or replacing "
+            "them by id (default: [monitor] catalogue of the config).",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    lang: LangOption = None,
+    overwrite: OverwriteOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """PSTTM dashboard per Driver from a run: monitoraggio.csv, XLSX and monitoraggio.html.
+
+    Reads the run's tables and run.json, joins baselines and targets of the catalogue and
+    writes one row per Driver, indicator and area, the ranking of the comuni, a workbook with
+    one sheet per Driver and the offline dashboard page.
+    """
+    from territorio.monitor.catalogue import load_catalogue
+    from territorio.monitor.dashboard import COMPARE_PAGE
+    from territorio.monitor.output import write_monitoring
+    from territorio.monitor.values import monitor
+    from territorio.readers.runs import read_run
+    from territorio.report import table_entries, write_workbooks
+    from territorio.steps.monitoraggio import series_tables
+
+    cfg = _prepare_config(config, None, lang)
+    lang = cfg.lang
+    path = catalogue or (
+        cfg.resolve(cfg["monitor"].catalogue) if cfg["monitor"].catalogue else None
+    )
+    cat = load_catalogue(path)
+    run = read_run(run_dir, extra=("suolo/serie_aree.csv", "suolo/serie_comuni.csv"))
+    members = {k: v["comuni"] for k, v in run.info.get("aree", {}).items()}
+    result = monitor(cat, run.comuni, run.areas, members, series_tables(run.tables), lang)
+    target = out_dir or run_dir
+    label = "psttm.toml" + (f" + {path.name}" if path else "")
+    with _outputs(cfg, target, "territorio monitor", overwrite) as outputs:
+        write_monitoring(
+            outputs,
+            result,
+            run.info,
+            lang,
+            index=(target / "index.html").is_file(),
+            compare=(target / COMPARE_PAGE).is_file(),
+            catalogue_label=label,
+        )
+        if cfg["output"].xlsx:
+            write_workbooks(outputs, table_entries(outputs.tables, {}), None, {}, lang)
+    if quiet:
+        return
+    it = lang == "it"
+    served = len(cat.drivers) - len(result.unserved_drivers)
+    out.print(
+        (f"Driver misurati: {served} su {len(cat.drivers)}, indicatori: {len(result.served)}")
+        if it
+        else f"Drivers measured: {served} of {len(cat.drivers)}, indicators: {len(result.served)}",
+        highlight=False,
+    )
+    for driver in cat.drivers:
+        if driver.id in result.unserved_drivers:
+            why = result.unserved_drivers[driver.id]
+            head = "non misurato" if it else "not measured"
+            out.print(
+                f"  {driver.id} {escape(driver.name.get(lang, driver.name['it']))}: {head} — "
+                f"{escape(why.get(lang, why['it']))}",
+                highlight=False,
+            )
+    _print_written(outputs.written, lang, target)
+
+
+@app.command("compare")
+def compare_cmd(
+    run_a: Annotated[Path, typer.Argument(help="Folder of the earlier run (A).")],
+    run_b: Annotated[Path, typer.Argument(help="Folder of the later run (B).")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Output directory (default: the folder of run B)."),
+    ] = None,
+    lang: LangOption = None,
+    overwrite: OverwriteOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """What changed from run A to run B: every common column per comune and area, inputs.
+
+    Writes confronto_comuni.csv and confronto_aree.csv (B − A, absolute and in %),
+    confronto_colonne.csv (columns changed, new, removed), confronto_righe.csv,
+    confronto_input.csv (layers whose sha256 changed, version, settings) and confronto.html.
+    """
+    from territorio.monitor.compare import compare_runs
+    from territorio.monitor.output import write_comparison
+    from territorio.readers import read_dictionary
+    from territorio.readers.runs import read_run
+    from territorio.report import table_entries, write_workbooks
+
+    cfg = _prepare_config(None, None, lang)
+    lang = cfg.lang
+    a, b = read_run(run_a), read_run(run_b)
+    comparison = compare_runs(a.comuni, b.comuni, a.areas, b.areas, a.info, b.info)
+    labels: dict[str, str] = {}
+    dictionary = run_b / "dizionario_dati.csv"
+    if dictionary.is_file():
+        entries = read_dictionary(dictionary)
+        for _, row in entries[
+            entries["tabella"].isin(["indicatori_aree.csv", "indicatori_comuni.csv"])
+        ].iterrows():
+            labels.setdefault(row["colonna"], row["intestazione"])
+    target = out_dir or run_b
+    with _outputs(cfg, target, "territorio compare", overwrite) as outputs:
+        write_comparison(
+            outputs, comparison, a.info, b.info, labels, lang, (str(run_a), str(run_b))
+        )
+        if cfg["output"].xlsx:
+            write_workbooks(outputs, table_entries(outputs.tables, {}), None, {}, lang)
+    if quiet:
+        return
+    it = lang == "it"
+    for _, row in comparison.inputs.iterrows():
+        out.print(
+            f"  {'cambiato' if it else 'changed'}: {escape(row['tipo'])} "
+            f"{escape(str(row['voce']))}",
+            highlight=False,
+        )
+    changed = comparison.columns[comparison.columns["stato"] == "cambiata"]
+    out.print(
+        (
+            f"colonne cambiate: {len(changed)}, valori cambiati: {len(comparison.comuni)} per "
+            f"comune e {len(comparison.areas)} per area"
+        )
+        if it
+        else (
+            f"columns changed: {len(changed)}, values changed: {len(comparison.comuni)} by "
+            f"comune and {len(comparison.areas)} by area"
+        ),
+        highlight=False,
+    )
+    _print_written(outputs.written, lang, target)
+
+
 def _load(config: Path | None, data: Path | None, lang: str | None = None):
     """Config, catalogue (mirror and user files of the config) and territory of a command."""
     from territorio.loaders import load_territory

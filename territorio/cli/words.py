@@ -88,4 +88,12 @@ ITALIAN: dict[str, str] = {
     "Candidate locations file.": "File dei siti candidati.",
     "Radius of a new site (m).": "Raggio di un nuovo sito (m).",
     "Show this message and exit.": "Mostra questo aiuto ed esce.",
+    "PSTTM dashboard per Driver from a run: monitoraggio.csv, XLSX and monitoraggio.html.\n\nReads the run's tables and run.json, joins baselines and targets of the catalogue and\nwrites one row per Driver, indicator and area, the ranking of the comuni, a workbook with\none sheet per Driver and the offline dashboard page.": "Cruscotto del PSTTM per Driver da un run: monitoraggio.csv, XLSX e monitoraggio.html.\n\nLegge le tabelle e run.json del run, unisce basi e obiettivi del catalogo e scrive una\nriga per Driver, indicatore e area, la graduatoria dei comuni, una cartella di lavoro con\nun foglio per Driver e la pagina del cruscotto, consultabile senza rete.",
+    "Folder of a run (the --out of territorio run).": "Cartella di un run (il --out di territorio run).",
+    "Output directory (default: the run's folder).": "Cartella di uscita (predefinita: quella del run).",
+    "TOML file adding Drivers and indicators to the PSTTM catalogue or replacing them by id (default: [monitor] catalogue of the config).": "File TOML che aggiunge Driver e indicatori al catalogo del PSTTM o li sostituisce per id (predefinito: [monitor] catalogue della configurazione).",
+    "What changed from run A to run B: every common column per comune and area, inputs.\n\nWrites confronto_comuni.csv and confronto_aree.csv (B − A, absolute and in %),\nconfronto_colonne.csv (columns changed, new, removed), confronto_righe.csv,\nconfronto_input.csv (layers whose sha256 changed, version, settings) and confronto.html.": "Che cosa è cambiato dal run A al run B: ogni colonna comune per comune e area, e i dati.\n\nScrive confronto_comuni.csv e confronto_aree.csv (B − A, assoluta e in %),\nconfronto_colonne.csv (colonne cambiate, nuove, rimosse), confronto_righe.csv,\nconfronto_input.csv (strati con sha256 diverso, versione, impostazioni) e confronto.html.",
+    "Folder of the earlier run (A).": "Cartella del run precedente (A).",
+    "Folder of the later run (B).": "Cartella del run successivo (B).",
+    "Output directory (default: the folder of run B).": "Cartella di uscita (predefinita: quella del run B).",
 }

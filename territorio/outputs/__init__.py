@@ -91,6 +91,8 @@ class WrittenTable:
     frame: pd.DataFrame
     docs: Mapping[str, Any] = field(default_factory=dict)
     passthrough: str = ""
+    #: ``(column, {value: sheet title})``: the XLSX has one sheet per value of the column
+    sheets_by: tuple[str, Mapping[str, str]] | None = None
 
 
 def copy_new_file(source: Path | str, target: Path | str) -> Path:
@@ -265,6 +267,7 @@ class OutputSet:
         docs: Mapping[str, Any] | None = None,
         passthrough: str = "",
         record: bool = True,
+        sheets_by: tuple[str, Mapping[str, str]] | None = None,
     ) -> Path:
         """A table as UTF-8 CSV (comma, decimal point, 10 significant digits by default).
 
@@ -272,7 +275,8 @@ class OutputSet:
         (column → :class:`~territorio.indicators.Column`) and ``passthrough`` (the layer or
         file whose other columns the table carries) document it in the data dictionary;
         ``record=False`` leaves it out of the tables the dictionary documents (the dictionary
-        itself).
+        itself); ``sheets_by`` = ``(column, {value: title})`` splits its XLSX into one sheet
+        per value (e.g. one per Driver).
         """
         target = self.path(relative)
         with self._writing(target):
@@ -288,7 +292,7 @@ class OutputSet:
                 frame.to_csv(target, index=index, float_format=float_format)
         if record:
             self.tables[relative] = WrittenTable(
-                frame.reset_index() if index else frame, dict(docs or {}), passthrough
+                frame.reset_index() if index else frame, dict(docs or {}), passthrough, sheets_by
             )
         return target
 

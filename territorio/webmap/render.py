@@ -201,9 +201,11 @@ PATTERNS = (
 
 def _nav(data: MapData, current: str, prefix: str = "") -> str:
     lang = data.lang
-    links = [("index", t("home", lang))] + [
-        (theme, pick(data.content.titles[theme], lang)) for theme in data.content.themes()
-    ]
+    links = (
+        [("index", t("home", lang))]
+        + [(theme, pick(data.content.titles[theme], lang)) for theme in data.content.themes()]
+        + [(page, pick(title, lang)) for page, title in data.content.pages.items()]
+    )
     here = ' aria-current="page"'
     items = "".join(
         f'<a href="{prefix}{name}.html"{here if name == current else ""}>{esc(label)}</a>'

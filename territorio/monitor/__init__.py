@@ -1,0 +1,1 @@
+"""Plan monitoring: the PSTTM dashboard per Driver, run records and run comparison."""
