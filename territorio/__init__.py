@@ -58,6 +58,9 @@ from territorio.loaders import (
     load_street_network,
     load_territory,
 )
+from territorio.monitor.catalogue import load_catalogue as load_monitor_catalogue
+from territorio.monitor.compare import compare_runs
+from territorio.monitor.values import monitor as monitor_plan
 from territorio.network.engine import nearest_source
 from territorio.network.matrix import travel_minutes
 from territorio.network.reach import GridReach
@@ -82,6 +85,7 @@ from territorio.readers import (
     read_population_density,
     read_register,
 )
+from territorio.readers.runs import read_run
 from territorio.runner import RunResult, run_pipeline
 from territorio.scripting import format_number, run_script
 from territorio.services.facilities import count_per_comune
@@ -145,6 +149,7 @@ __all__ = [
     "check_ptm_thresholds",
     "choose_sites",
     "classify_stops",
+    "compare_runs",
     "count_per_comune",
     "coverage_5g",
     "coverage_depth",
@@ -169,6 +174,7 @@ __all__ = [
     "load_area_comuni",
     "load_candidates",
     "load_config",
+    "load_monitor_catalogue",
     "load_population_model",
     "load_stations",
     "load_street_network",
@@ -176,6 +182,7 @@ __all__ = [
     "locate_points",
     "maximum_coverage",
     "minimum_sites",
+    "monitor_plan",
     "nearest_source",
     "open_raster",
     "park_by_comune",
@@ -190,6 +197,7 @@ __all__ = [
     "read_park",
     "read_population_density",
     "read_register",
+    "read_run",
     "residents_within",
     "run_pipeline",
     "run_script",

@@ -437,3 +437,36 @@ def test_monitor_cli_rebuilds_the_dashboard_with_a_user_target(synthetic, tmp_pa
         main(["monitor", str(tmp_path / "nessuno")])
     err = capfd.readouterr().err
     assert stop.value.code == 2 and "nessuno" in err and "Traceback" not in err
+
+
+def test_owner_registers_feed_the_plan_indicators(synthetic, tmp_path):
+    from .test_digital_pipeline import register_file
+
+    mirror, layers = synthetic
+    agreements = tmp_path / "accordi.csv"
+    agreements.write_text(
+        "com_istat_code;accordo_fibra;data_accordo;stato_collegamento;n_sedi_collegate\n"
+        "015009;sì;1/3/2021;connesso;2\n015001;sì;5/6/2024;in_corso;0\n015002;no;;;0\n",
+        encoding="utf-8",
+    )
+    catalog = Catalog(
+        mirror,
+        layers_dir=layers,
+        overrides={"cmm_siti_5g": register_file(tmp_path), "cmm_accordi_fibra": agreements},
+    )
+    cfg = load_config(None)
+    cfg["run"].steps = ["territorio", "digitale", "monitoraggio"]
+    out = tmp_path / "out"
+    run_pipeline(cfg, catalog=catalog, out=out)
+    table = pd.read_csv(out / "monitoraggio.csv").query("gruppo == 'cmm'").set_index("indicatore")
+    # hand counts: two comuni signed; one register site is 5G and in service (S0)
+    assert table.loc["accordi_fibra", ["valore", "base_valore"]].tolist() == [2.0, 70.0]
+    assert table.loc["siti_5g", ["valore", "base_valore"]].tolist() == [1.0, 55.0]
+    assert table.loc["accordi_fibra", "variazione_da_base"] == -68.0
+    assert pd.isna(table.loc["accordi_fibra", "obiettivo_valore"])  # "more": not quantified
+    info = json.loads((out / "run.json").read_text("utf-8"))
+    users = {r["id"]: r for r in info["strati"] if r["file_utente"]}
+    assert set(users) == {"cmm_siti_5g", "cmm_accordi_fibra"}
+    assert users["cmm_accordi_fibra"]["sha256"] == syn.sha256(agreements)
+    page = (out / "monitoraggio.html").read_text("utf-8")
+    assert "registro degli accordi CMM non importato" not in page
