@@ -87,95 +87,56 @@ def diff_table(
     common = a.index.intersection(b.index)
     rows = [{"chiave": k, "stato": "solo_in_a"} for k in a.index.difference(b.index)]
     rows += [{"chiave": k, "stato": "solo_in_b"} for k in b.index.difference(a.index)]
-    cells, summary = [], []
-    names = b[name] if name in b.columns else b[key]
-    for column in a.columns:
-        if column in (key, name):
-            continue
-        if column not in b.columns:
-            summary.append(
-                {
-                    "colonna": column,
-                    "stato": "rimossa",
-                    "righe_cambiate": np.nan,
-                    "differenza_max_assoluta": np.nan,
-                }
-            )
+    names = (b[name] if name in b.columns else b[key]).loc[common]
+    skip = {key, name}
+    summary = [_column(c, "rimossa") for c in a.columns if c not in skip and c not in b.columns]
+    parts = []
     for column in b.columns:
-        if column in (key, name):
+        if column in skip:
             continue
         if column not in a.columns:
-            summary.append(
-                {
-                    "colonna": column,
-                    "stato": "nuova",
-                    "righe_cambiate": np.nan,
-                    "differenza_max_assoluta": np.nan,
-                }
-            )
+            summary.append(_column(column, "nuova"))
             continue
         left, right = a.loc[common, column], b.loc[common, column]
         numeric = pd.api.types.is_numeric_dtype(left) and pd.api.types.is_numeric_dtype(right)
-        numeric = numeric and not pd.api.types.is_bool_dtype(left)
-        if numeric:
+        if numeric and not pd.api.types.is_bool_dtype(left):
             x, y = left.astype(float).to_numpy(), right.astype(float).to_numpy()
             same = (np.isnan(x) & np.isnan(y)) | np.isclose(x, y, rtol=RTOL, atol=0.0)
             changed = ~same
             delta = y - x
             with np.errstate(divide="ignore", invalid="ignore"):
                 share = np.where(x != 0, 100.0 * delta / np.abs(x), np.nan)
-            for i in np.flatnonzero(changed):
-                code = common[i]
-                cells.append(
-                    {
-                        "chiave": code,
-                        "nome": names.get(code, code),
-                        "colonna": column,
-                        "valore_a": x[i],
-                        "valore_b": y[i],
-                        "differenza": delta[i],
-                        "differenza_pct": share[i],
-                        "testo_a": "",
-                        "testo_b": "",
-                    }
-                )
-            biggest = (
-                float(np.nanmax(np.abs(delta[changed])))
-                if changed.any() and not np.isnan(delta[changed]).all()
-                else np.nan
-            )
+            frame = pd.DataFrame(
+                {"valore_a": x, "valore_b": y, "differenza": delta, "differenza_pct": share}
+            ).assign(testo_a="", testo_b="")
+            known = delta[changed][~np.isnan(delta[changed])]
+            biggest = float(np.abs(known).max()) if known.size else np.nan
         else:
             x, y = left.astype("string").fillna(""), right.astype("string").fillna("")
             changed = (x != y).to_numpy()
-            for i in np.flatnonzero(changed):
-                code = common[i]
-                cells.append(
-                    {
-                        "chiave": code,
-                        "nome": names.get(code, code),
-                        "colonna": column,
-                        "valore_a": np.nan,
-                        "valore_b": np.nan,
-                        "differenza": np.nan,
-                        "differenza_pct": np.nan,
-                        "testo_a": x.iloc[i],
-                        "testo_b": y.iloc[i],
-                    }
-                )
+            frame = pd.DataFrame({"testo_a": x.to_numpy(), "testo_b": y.to_numpy()}).assign(
+                valore_a=np.nan, valore_b=np.nan, differenza=np.nan, differenza_pct=np.nan
+            )
             biggest = np.nan
         if changed.any():
-            summary.append(
-                {
-                    "colonna": column,
-                    "stato": "cambiata",
-                    "righe_cambiate": int(changed.sum()),
-                    "differenza_max_assoluta": biggest,
-                }
-            )
-    frame = pd.DataFrame(cells, columns=DIFF_COLUMNS)
+            frame = frame.assign(chiave=common, nome=names.to_numpy(), colonna=column)
+            parts.append(frame[changed])
+            summary.append(_column(column, "cambiata", int(changed.sum()), biggest))
+    cells = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=DIFF_COLUMNS)
+    cells = cells[DIFF_COLUMNS]
     for column in ("valore_a", "valore_b", "differenza", "differenza_pct"):
-        frame[column] = frame[column].astype(float)
-    return frame, summary, rows
+        cells[column] = cells[column].astype(float)
+    return cells, summary, rows
+
+
+def _column(column: str, state: str, rows: float = np.nan, biggest: float = np.nan) -> dict:
+    """One row of the per-column summary."""
+    return {
+        "colonna": column,
+        "stato": state,
+        "righe_cambiate": rows,
+        "differenza_max_assoluta": biggest,
+    }
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
