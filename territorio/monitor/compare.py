@@ -52,19 +52,6 @@ class Comparison:
     rows: pd.DataFrame
     inputs: pd.DataFrame
 
-    @property
-    def changed_columns(self) -> list[str]:
-        """Columns of the comuni table whose values changed."""
-        part = self.columns[
-            (self.columns["tabella"] == "comuni") & (self.columns["stato"] == "cambiata")
-        ]
-        return part["colonna"].tolist()
-
-    @property
-    def changed_layers(self) -> list[str]:
-        """Layer ids whose file changed (sha256), appeared or disappeared."""
-        return self.inputs.loc[self.inputs["tipo"].str.startswith("strato"), "voce"].tolist()
-
 
 def diff_table(
     a: pd.DataFrame, b: pd.DataFrame, key: str, name: str
