@@ -12,6 +12,9 @@
 - **shared building blocks**: :func:`assign_comune` (the one point-in-comune rule),
   :class:`PopulationModel` (the one population model, its
   :class:`PopulationGrid`), :class:`ArrayRaster`;
+- **scale**: :func:`select_territory` (any set of Italian comuni),
+  :func:`read_street_arrays` (pyosmium straight to arrays), :func:`tiled_nearest_station`
+  (exact tiling), :func:`open_scheduler` (Dask), :func:`boundary_indicators`;
 - **the pipeline**: :func:`run_pipeline` (what ``territorio run`` does).
 
 Examples
@@ -29,6 +32,11 @@ from territorio import datasets
 from territorio._version import __version__
 from territorio.access.analysis import access_to_nodes, build_stations
 from territorio.access.analysis import comune_indicators as access_shares
+from territorio.boundaries import (
+    boundary_indicators,
+    boundary_indicators_by_province,
+    point_counts_dask,
+)
 from territorio.catalog import Catalog
 from territorio.config import default_config_toml, load_config
 from territorio.digital.analysis import CoverageResult, choose_sites, coverage_5g, five_g_sites
@@ -64,6 +72,8 @@ from territorio.monitor.values import monitor as monitor_plan
 from territorio.network.engine import nearest_source
 from territorio.network.matrix import travel_minutes
 from territorio.network.reach import GridReach
+from territorio.network.tiles import grid_labels as tile_labels
+from territorio.network.tiles import nearest_station, tiled_nearest_station
 from territorio.network.times import AccessResult
 from territorio.outputs import write_italian_csv
 from territorio.population import (
@@ -84,10 +94,13 @@ from territorio.readers import (
     read_park,
     read_population_density,
     read_register,
+    read_street_arrays,
 )
 from territorio.readers.runs import read_run
 from territorio.runner import RunResult, run_pipeline
+from territorio.scheduler import Scheduler, open_scheduler
 from territorio.scripting import format_number, run_script
+from territorio.selection import Selection, select_territory
 from territorio.services.facilities import count_per_comune
 from territorio.services.facilities import locate as locate_points
 from territorio.services.facilities import pnrr_counts as pnrr_health_counts
@@ -130,6 +143,8 @@ __all__ = [
     "RasterDensity",
     "Ratio",
     "RunResult",
+    "Scheduler",
+    "Selection",
     "SitingPlan",
     "SitingResult",
     "TerritorioError",
@@ -142,6 +157,8 @@ __all__ = [
     "assign_comune",
     "backup_table",
     "balanced_fca",
+    "boundary_indicators",
+    "boundary_indicators_by_province",
     "build_stations",
     "build_territory",
     "bul_status",
@@ -184,11 +201,14 @@ __all__ = [
     "minimum_sites",
     "monitor_plan",
     "nearest_source",
+    "nearest_station",
     "open_raster",
+    "open_scheduler",
     "park_by_comune",
     "per_residents",
     "plan_sites",
     "pnrr_health_counts",
+    "point_counts_dask",
     "population_density",
     "read_ambiti",
     "read_candidates",
@@ -198,12 +218,16 @@ __all__ = [
     "read_population_density",
     "read_register",
     "read_run",
+    "read_street_arrays",
     "residents_within",
     "run_pipeline",
     "run_script",
     "school_pupils",
+    "select_territory",
     "single_site_losses",
     "stop_departures",
+    "tile_labels",
+    "tiled_nearest_station",
     "time_to_nearest_node",
     "transit_buffers",
     "transit_cell_classes",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -143,3 +144,16 @@ def _is_missing(value: object) -> bool:
     if value is pd.NA:
         return True
     return isinstance(value, str) and not value.strip()
+
+
+def fold_name(text: str) -> str:
+    """Lower case, no accents, every run of punctuation or space one space.
+
+    Examples
+    --------
+    >>> fold_name("Cassano d’Adda"), fold_name("  Città  Metropolitana ")
+    ('cassano d adda', 'citta metropolitana')
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.split(r"[^0-9a-z]+", plain)).strip()

@@ -32,6 +32,7 @@ from territorio.errors import (
     UnknownLayerError,
 )
 from territorio.network.graph import StreetNetwork
+from territorio.network.tiles import Mapper, embedded_map
 from territorio.network.times import AccessResult, network_area
 from territorio.plausibility import ImplausibleInputError
 from territorio.population import PopulationModel, polygon_density
@@ -43,6 +44,7 @@ from territorio.readers import (
     read_population_density,
     read_register,
 )
+from territorio.selection import Selection, select_territory
 from territorio.settings import PopulationConfig
 from territorio.territory import Territory, build_territory
 
@@ -60,7 +62,9 @@ TERRITORY_LAYERS = (
 )
 
 
-def load_territory(catalog: Catalog, areas: dict[str, Area] | None = None) -> Territory:
+def load_territory(
+    catalog: Catalog, areas: dict[str, Area] | None = None, territorio: str = ""
+) -> Territory:
     """Read the territory layers through the catalogue and build the model.
 
     Parameters
@@ -69,6 +73,10 @@ def load_territory(catalog: Catalog, areas: dict[str, Area] | None = None) -> Te
         The layer catalogue (its overrides apply).
     areas
         Custom areas; defaults to the built-in ones (the ITI SOM).
+    territorio
+        Another territory than the CMM: a province, a region, ``italia`` or a list of codes
+        (see :func:`territorio.selection.select_territory`); its comuni come from the Italy
+        boundaries layer, and the per-comune layers of the CMM fill the comuni they cover.
 
     Examples
     --------
@@ -77,6 +85,9 @@ def load_territory(catalog: Catalog, areas: dict[str, Area] | None = None) -> Te
     >>> len(territory.comuni), territory.latest_year, int(territory.population().sum())
     (133, 2024, 3245459)
     """
+    selection = territory_selection(catalog, territorio) if territorio.strip() else None
+    if selection is not None and not selection.is_cmm:
+        return _load_selected_territory(catalog, areas, selection)
     frames = {layer_id: catalog.read(layer_id) for layer_id in TERRITORY_LAYERS}
     areas = builtin_areas() if areas is None else areas
     _check_area_codes(catalog, areas, set(frames["cmm_comuni"][KEY]))
@@ -101,6 +112,57 @@ def load_territory(catalog: Catalog, areas: dict[str, Area] | None = None) -> Te
 
 #: Every Italian comune: custom areas may hold comuni of other provinces, not unknown codes.
 ITALY_COMUNI = "italia_comuni"
+ITALY_UNITS = "italia_uts"
+
+
+def territory_selection(catalog: Catalog, territorio: str) -> Selection:
+    """The comuni ``territorio`` names, from the Italy boundaries layer's attributes.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> lodi = territory_selection(tt.Catalog(), "Lodi")
+    >>> lodi.name, len(lodi.codes)
+    ('Provincia di Lodi', 60)
+    """
+    comuni = catalog.read(ITALY_COMUNI)
+    units = catalog.read(ITALY_UNITS)
+    return select_territory(territorio, pd.DataFrame(comuni.drop(columns="geometry")), units)
+
+
+def _load_selected_territory(
+    catalog: Catalog, areas: dict[str, Area] | None, selection: Selection
+) -> Territory:
+    """A territory other than the CMM: comuni of Italy, the CMM's layers where they reach."""
+    italy = catalog.read(ITALY_COMUNI)
+    comuni = italy[italy[KEY].isin(set(selection.codes))].reset_index(drop=True)
+    outline = gpd.GeoDataFrame(
+        {"nome": [selection.name]},
+        geometry=[shapely.union_all(comuni.geometry.values)],
+        crs=comuni.crs,
+    )
+    frames = {
+        layer_id: catalog.read(layer_id)
+        for layer_id in ("istat_popolazione", "parco_sud_comuni", "zone_omogenee")
+    }
+    areas = builtin_areas() if areas is None else areas
+    return build_territory(
+        comuni,
+        outline,
+        frames["istat_popolazione"],
+        frames["parco_sud_comuni"],
+        frames["zone_omogenee"],
+        areas=areas,
+        expected_count=len(selection.codes),
+        sources={
+            "comuni": str(catalog.path(ITALY_COMUNI)),
+            "population": str(catalog.path("istat_popolazione")),
+            "parco_sud": str(catalog.path("parco_sud_comuni")),
+            "zones": str(catalog.path("zone_omogenee")),
+        },
+        reference_area_ha=_reference_area(catalog),
+        selection=selection,
+    )
 
 
 def _check_area_codes(catalog: Catalog, areas: dict[str, Area], cmm_codes: set[str]) -> None:
@@ -268,11 +330,14 @@ def load_access(
     base: Path | None = None,
     progress: Callable[[str], None] | None = None,
     population: PopulationModel | None = None,
+    tile_km: float = 0.0,
+    mapper: Mapper = embedded_map,
 ) -> AccessResult:
     """Read the network and the stations, then compute access with :func:`access_to_nodes`.
 
     Residents come from ``population`` (default: :func:`load_population_model` with the
-    catalogue's GHSL grid), on cells of ``cfg.cell_m``.
+    catalogue's GHSL grid), on cells of ``cfg.cell_m``. ``tile_km`` and ``mapper``: see
+    :func:`access_to_nodes`.
 
     Examples
     --------
@@ -301,6 +366,8 @@ def load_access(
         min_network_share=cfg.min_network_share,
         min_component_share=cfg.min_component_share,
         network_file=path,
+        tile_m=tile_km * 1000.0,
+        mapper=mapper,
     )
 
 

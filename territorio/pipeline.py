@@ -21,6 +21,7 @@ from territorio.indicators import IndicatorTable
 from territorio.mapspec import MapContent
 from territorio.outputs import OutputSet
 from territorio.population import PopulationModel
+from territorio.scheduler import Scheduler, embedded_map
 from territorio.settings import RunConfig
 from territorio.territory import Territory
 
@@ -98,6 +99,7 @@ class RunContext:
     progress: Callable[[str], None] | None = None
     results: Results = field(default_factory=Results)
     maps: MapContent = field(default_factory=MapContent)  # what each theme draws on the maps
+    scheduler: Scheduler = field(default_factory=lambda: Scheduler(embedded_map, 1, ""))
 
     def population(self) -> PopulationModel:
         """The run's population model (``[population]``), built once on first use."""
@@ -126,6 +128,10 @@ class Theme:
         ``(table name, dataclass)`` of its config section, if it has one.
     provides
         Results it can compute on request for other steps, ``{name: provider(ctx)}``.
+    any_territory
+        The step works on any territory (base columns, maps, QGIS, monitoring); the others read
+        layers of the CMM alone, so on another territory they run on the CMM and fill only the
+        comuni the two share (the rest "n.d.").
     """
 
     name: str
@@ -134,3 +140,4 @@ class Theme:
     group: dict[str, str] = field(default_factory=dict)
     config: tuple[str, type] | None = None
     provides: dict[str, Callable[[RunContext], Any]] = field(default_factory=dict)
+    any_territory: bool = False

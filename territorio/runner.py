@@ -6,7 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from territorio.catalog import Catalog
+from territorio.codes import KEY
 from territorio.errors import ConfigError
 from territorio.i18n import pick
 from territorio.indicators import IndicatorTable
@@ -17,6 +20,7 @@ from territorio.outputs import OutputSet
 from territorio.pipeline import POPULATION, Note, Results, RunContext, Theme
 from territorio.population import PopulationModel
 from territorio.report import write_indicator_outputs
+from territorio.scheduler import open_scheduler
 from territorio.settings import RunConfig
 from territorio.territory import Territory
 from territorio.themes import THEMES
@@ -115,19 +119,28 @@ def run_pipeline(
     selected = select_themes(config, themes)
     if catalog is None:
         catalog = Catalog.from_config(config)
-    territory = load_territory(catalog, config.areas)
+    territory = load_territory(catalog, config.areas, config["territory"].territorio)
     directory = Path(out or config["output"].directory)
     producer = command
     if len(selected) < len(themes):
         producer += f" [{', '.join(t.name for t in selected)}]"
-    with OutputSet.from_config(
-        directory, config["output"], producer=producer, overwrite=overwrite, keep=keep
-    ) as outputs:
+    with (
+        OutputSet.from_config(
+            directory, config["output"], producer=producer, overwrite=overwrite, keep=keep
+        ) as outputs,
+        open_scheduler(config["run"].scheduler) as scheduler,
+    ):
         ctx = new_context(config, catalog, territory, outputs, selected, themes, progress)
+        ctx.scheduler = scheduler
+        outputs.partition = province_partition(territory)
+        cmm = CmmThemes(ctx, themes)
         total = len(selected) + 1
         for done, theme in enumerate(selected):
             _advance(progress, done, total, pick(theme.title, config.lang))
-            theme.run(ctx)
+            if territory.is_cmm or theme.any_territory:
+                theme.run(ctx)
+            else:
+                cmm.run(theme)
         if catalog.mismatched:
             layers = ", ".join(sorted(catalog.mismatched))
             ctx.note(
@@ -152,6 +165,79 @@ def run_pipeline(
         )
         outputs.write_text(RUN_FILE, run_json(info))
     return RunResult(outputs.written, ctx.notes, ctx.table, territory, ctx.maps)
+
+
+def province_partition(territory: Territory) -> pd.Series | None:
+    """Province of each comune when the territory spans several (GeoParquet partitions)."""
+    comuni = territory.comuni
+    if "cod_uts" not in comuni.columns or comuni["cod_uts"].nunique() < 2:
+        return None
+    return comuni.set_index(KEY)["cod_uts"]
+
+
+class CmmThemes:
+    """The themes whose layers cover the CMM alone, on a run of another territory.
+
+    Each runs as in a run of the CMM (its own context over the 133 comuni, sharing the run's
+    outputs, notes and map content); its columns then fill the comuni the territory shares
+    with the CMM, and every other comune has no value ("n.d."). When the two share no comune
+    the theme is left out, and a note says why.
+    """
+
+    def __init__(self, ctx: RunContext, themes: Sequence[Theme]) -> None:
+        self.ctx = ctx
+        self.themes = themes
+        self._sub: RunContext | None = None
+        self.shared: list[str] = []
+
+    def context(self) -> RunContext:
+        """The CMM's own run context, built on first use."""
+        if self._sub is None:
+            ctx = self.ctx
+            cmm = load_territory(ctx.catalog, ctx.config.areas)
+            self.shared = sorted(set(cmm.codes) & set(ctx.territory.codes))
+            base = [theme for theme in self.themes if theme.name == "territorio"]
+            sub = new_context(
+                ctx.config, ctx.catalog, cmm, ctx.outputs, base, self.themes, ctx.progress
+            )
+            sub.scheduler = ctx.scheduler
+            for theme in base:  # the base columns, as every theme finds them in a run
+                theme.run(sub)
+            sub.notes, sub.maps = ctx.notes, ctx.maps
+            self._sub = sub
+        return self._sub
+
+    def run(self, theme: Theme) -> None:
+        """Run ``theme`` on the CMM and bring its columns to the shared comuni."""
+        sub = self.context()
+        ctx, title = self.ctx, theme.title
+        others = len(ctx.territory.codes) - len(self.shared)
+        if not self.shared:
+            ctx.note(
+                theme.name,
+                f"{title['it']}: non calcolato. I dati del tema coprono solo i 133 comuni della "
+                f"Città metropolitana di Milano, nessuno dei quali è in {ctx.territory.name}: "
+                "n.d. per tutti i comuni.",
+                f"{title['en']}: not computed. The theme's data cover only the 133 comuni of "
+                f"the Città metropolitana di Milano, none of which is in {ctx.territory.name}: "
+                "n.a. for every comune.",
+            )
+            return
+        before = set(sub.table.columns)
+        theme.run(sub)
+        added = [c for c in sub.table.columns if c not in before]
+        if added:
+            values = sub.table.frame.loc[self.shared, added]
+            ctx.table.add(values, [sub.table.columns[c] for c in added], source=theme.name)
+        ctx.note(
+            theme.name,
+            f"{title['it']}: dati solo per i {len(self.shared)} comuni della Città "
+            f"metropolitana di Milano in {ctx.territory.name}; n.d. per gli altri {others}. "
+            "I file del tema riguardano l'intera CMM.",
+            f"{title['en']}: data only for the {len(self.shared)} comuni of the Città "
+            f"metropolitana di Milano in {ctx.territory.name}; n.a. for the other {others}. "
+            "The theme's files cover the whole CMM.",
+        )
 
 
 def _advance(progress: Callable[[str], None] | None, done: int, total: int, title: str) -> None:

@@ -69,14 +69,44 @@ class OutputConfig:
 
 @dataclass
 class RunSection:
-    """Which steps `territorio run` executes."""
+    """Which steps `territorio run` executes, and where its tile tasks run."""
 
     steps: list[str] = doc("Steps to run, in order; empty = every available step.", factory=list)
+    scheduler: str = doc(
+        "Where tile and province tasks run: empty = in this process; 'local' or 'local:N' = a "
+        "Dask LocalCluster of N processes; 'tcp://host:8786' = an existing Dask scheduler.",
+        "",
+    )
+    tile_km: float = doc(
+        "Side of the square tiles of the street searches (km); 0 = one search on the whole "
+        "network (10 km when a scheduler is set). Tiled searches stop at the largest time "
+        "threshold and give exactly the untiled result up to it.",
+        0.0,
+    )
+
+    def __post_init__(self) -> None:
+        if self.tile_km < 0:
+            raise ValueError("tile_km must be >= 0")
+        from territorio.errors import SaidError
+        from territorio.scheduler import parse_scheduler
+
+        try:
+            parse_scheduler(self.scheduler)
+        except SaidError as exc:
+            raise ValueError(str(exc)) from exc
 
 
 @dataclass
 class TerritoryConfig:
     """The territory model."""
+
+    territorio: str = doc(
+        "Territory of the run: empty = the Città metropolitana di Milano; else a province or "
+        "metropolitan city by ISTAT code, abbreviation or name ('098', 'LO', 'Lodi'), a region "
+        "('Lombardia', 'regione:3'), 'italia', or a list of ISTAT codes ('015146,015002'). "
+        "Layers of the CMM alone fill the comuni they cover; elsewhere 'n.d.'.",
+        "",
+    )
 
     population_years: list[int] = doc(
         "Population years written to the indicator table; empty = every year in the data.",

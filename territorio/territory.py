@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,13 +17,21 @@ import pandas as pd
 import shapely
 
 from territorio.areas import Area
-from territorio.codes import KEY, MERGED_CODES, check_known, check_unique, normalise_istat_code
+from territorio.codes import (
+    KEY,
+    MERGED_CODES,
+    check_known,
+    check_unique,
+    fold_name,
+    normalise_istat_code,
+)
 from territorio.errors import (
     CountMismatchWarning,
     MissingColumnError,
     TerritorioError,
     TerritoryValidationError,
 )
+from territorio.selection import Selection
 
 NOT_ASSIGNED = "non assegnata"
 """Value of ``zona_omogenea`` for comuni whose zone the mirror does not give (not a zone)."""
@@ -34,6 +40,8 @@ AREA_REFERENCE = "ISPRA"
 """``superficie_fonte`` of a comune whose ``superficie_km2`` is ISPRA's reference surface."""
 AREA_POLYGON = "poligono"
 """``superficie_fonte`` of a comune whose ``superficie_km2`` is its polygon area."""
+
+CMM_NAME = "Città metropolitana di Milano"
 
 #: Tolerance of the topology checks, in square metres.
 AREA_TOLERANCE_M2 = 1.0
@@ -101,6 +109,20 @@ class Territory:
     outline: gpd.GeoDataFrame
     population_years: tuple[int, ...]
     areas: dict[str, Area] = field(default_factory=dict)
+    name: str = CMM_NAME
+    kind: str = "cmm"
+    comuni_layer: str = "cmm_comuni"
+    outline_layer: str = "cmm_confine"
+
+    @property
+    def is_cmm(self) -> bool:
+        """Whether this is the default territory, the Città metropolitana di Milano."""
+        return self.kind == "cmm"
+
+    @property
+    def whole(self) -> str:
+        """Id of the group of every comune: ``cmm``, or ``territorio`` for any other territory."""
+        return "cmm" if self.is_cmm else "territorio"
 
     @property
     def codes(self) -> list[str]:
@@ -138,8 +160,8 @@ class Territory:
             code = None
         if code is not None and code in set(table[KEY]):
             return table.loc[table[KEY] == code].iloc[0]
-        folded = table["comune"].map(_fold)
-        wanted = _fold(query)
+        folded = table["comune"].map(fold_name)
+        wanted = fold_name(query)
         hits = table.loc[folded == wanted]
         if hits.empty and wanted:
             hits = table.loc[folded.map(lambda name: _words_prefix(wanted, name))]
@@ -164,26 +186,30 @@ class Territory:
         """
         table = self.comuni
         codes = set(table[KEY])
-        groups = [Group("cmm", "cmm", "Città metropolitana di Milano", tuple(table[KEY]))]
+        groups = [Group(self.whole, self.whole, self.name, tuple(table[KEY]))]
         for zone in sorted(table["zona_omogenea"].dropna().unique()):
             members = tuple(table.loc[table["zona_omogenea"] == zone, KEY])
             groups.append(Group(f"zona:{zone}", "zona_omogenea", zone, members))
         park = tuple(table.loc[table["parco_sud"], KEY])
-        groups.append(Group("parco_sud", "parco_sud", "Parco Agricolo Sud Milano", park))
+        if park or self.is_cmm:
+            groups.append(Group("parco_sud", "parco_sud", "Parco Agricolo Sud Milano", park))
         for area in self.areas.values():
             inside = tuple(c for c in area.codes if c in codes)
             outside = tuple(c for c in area.codes if c not in codes)
-            groups.append(Group(f"area:{area.id}", "area", area.name, inside, outside))
+            if inside or self.is_cmm:  # another territory: only the areas that reach it
+                groups.append(Group(f"area:{area.id}", "area", area.name, inside, outside))
         return groups
 
 
 def population_by_year(
-    population: pd.DataFrame, known: set[str], *, source: Path | str
+    population: pd.DataFrame, known: set[str], *, source: Path | str, partial: bool = False
 ) -> pd.DataFrame:
     """Pivot ISTAT population rows to one column ``popolazione_<year>`` per year.
 
     Codes of comuni merged since (see :data:`territorio.codes.MERGED_CODES`) are summed into
-    the current comune.
+    the current comune. With ``partial`` (a territory wider than the layer), comuni without
+    rows get no value ("n.d.", nullable integers) and rows of other comuni are left out; every
+    comune the layer has must still have every year.
 
     Raises
     ------
@@ -195,7 +221,8 @@ def population_by_year(
         raise MissingColumnError(source, missing, list(population.columns))
     frame = population[needed].copy()
     frame[KEY] = frame[KEY].map(lambda c: MERGED_CODES.get(c, c))
-    check_known(frame[KEY], known, source=source, column=KEY, universe="the CMM comuni")
+    if not partial:
+        check_known(frame[KEY], known, source=source, column=KEY, universe="the CMM comuni")
     years = pd.to_datetime(frame["ref_date"], errors="coerce")
     if years.isna().any():
         row = int(np.flatnonzero(years.isna())[0]) + 1
@@ -203,8 +230,14 @@ def population_by_year(
             f"{source}: row {row}, column 'ref_date': expected a date such as 2024-01-01"
         )
     frame["year"] = years.dt.year
+    every_year = sorted(frame["year"].unique())
+    if partial:  # the layer's years stay columns even where it covers no comune of the territory
+        frame = frame[frame[KEY].isin(known)]
     wide = frame.groupby([KEY, "year"])["pop_total"].sum().unstack("year")
-    incomplete = [int(y) for y in wide.columns if wide[y].isna().any() or len(wide) < len(known)]
+    if partial:
+        wide = wide.reindex(columns=every_year)
+    covered = set(wide.index) if partial else known
+    incomplete = [int(y) for y in wide.columns if wide[y].isna().any() or len(wide) < len(covered)]
     if incomplete:
         lacking = sorted(known - set(wide.index))[:5]
         raise TerritoryValidationError(
@@ -212,6 +245,8 @@ def population_by_year(
             + (f"; comuni without any row: {lacking}" if lacking else "")
         )
     wide.columns = [f"popolazione_{int(y)}" for y in wide.columns]
+    if partial:
+        return wide.astype("float64").reindex(sorted(known)).rename_axis(KEY).reset_index()
     return wide.astype("int64").reset_index()
 
 
@@ -283,6 +318,7 @@ def build_territory(
     expected_count: int = 0,
     sources: dict[str, str] | None = None,
     reference_area_ha: pd.Series | None = None,
+    selection: Selection | None = None,
 ) -> Territory:
     """Assemble and validate the territory from already-read frames.
 
@@ -309,6 +345,10 @@ def build_territory(
         detailed boundaries): ``superficie_km2``, the denominator of every density. Comuni
         without one (or all, when None) take their polygon area, and ``superficie_fonte``
         says which.
+    selection
+        Another territory than the CMM (:func:`territorio.selection.select_territory`): the
+        per-comune layers (population, Parco Sud, zones) may then cover only part of it, and
+        the rest has no value ("n.d.").
 
     Returns
     -------
@@ -356,9 +396,12 @@ def build_territory(
     known_area = reference_km2.notna() & (reference_km2 > 0)
     table["superficie_km2"] = reference_km2.where(known_area, table["superficie_poligono_km2"])
     table["superficie_fonte"] = np.where(known_area, AREA_REFERENCE, AREA_POLYGON)
-    pop = population_by_year(population, known, source=names["population"])
+    partial = selection is not None and not selection.is_cmm
+    pop = population_by_year(population, known, source=names["population"], partial=partial)
     table = table.merge(pop, on=KEY, how="left", validate="one_to_one")
-
+    if partial:  # layers of the CMM alone: their rows inside the territory
+        parco_sud = parco_sud[parco_sud[KEY].isin(known)]
+        zones = zones[zones[KEY].isin(known)]
     check_known(
         parco_sud[KEY], known, source=names["parco_sud"], column=KEY, universe="the CMM comuni"
     )
@@ -385,15 +428,22 @@ def build_territory(
         "zona_omogenea",
         "geometry",
     ]
+    if "cod_uts" in comuni.columns:  # the province of each comune: partitions of big runs
+        ordered.insert(ordered.index("parco_sud"), "cod_uts")
+        table["cod_uts"] = table[KEY].map(comuni.set_index(KEY)["cod_uts"]).astype("int64")
     table = gpd.GeoDataFrame(table[ordered], geometry="geometry", crs=comuni.crs)
-    return Territory(table, outline, years, dict(areas or {}))
-
-
-def _fold(text: str) -> str:
-    """Lower case, no accents, every run of punctuation or space one space."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.split(r"[^0-9a-z]+", plain)).strip()
+    if not partial:
+        return Territory(table, outline, years, dict(areas or {}))
+    return Territory(
+        table,
+        outline,
+        years,
+        dict(areas or {}),
+        name=selection.name,
+        kind=selection.kind,
+        comuni_layer="italia_comuni",
+        outline_layer="italia_comuni",
+    )
 
 
 def _words_prefix(query: str, name: str) -> bool:

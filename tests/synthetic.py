@@ -358,3 +358,16 @@ def write_grid(path: Path, data, transform, *, crs="EPSG:32632", nodata=255) -> 
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(data, 1)
     return path
+
+
+def write_pbf(xml: Path, pbf: Path) -> Path:
+    """The nodes and ways of an OSM XML file rewritten as PBF (pyosmium)."""
+    import osmium
+
+    writer = osmium.SimpleWriter(str(pbf))
+    try:
+        for obj in osmium.FileProcessor(str(xml)):
+            writer.add_node(obj) if obj.is_node() else writer.add_way(obj)
+    finally:
+        writer.close()
+    return pbf

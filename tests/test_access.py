@@ -162,14 +162,7 @@ def test_cache_roundtrip_and_pbf(tmp_path, synthetic):
     assert time.perf_counter() - start < 1.0
     for name in ("osmid", "x", "y", "u", "v", "length", "highway"):
         assert np.array_equal(getattr(first, name), getattr(second, name)), name
-    import osmium
-
-    pbf = tmp_path / "strade.osm.pbf"
-    writer = osmium.SimpleWriter(str(pbf))
-    for obj in osmium.FileProcessor(str(xml)):
-        writer.add_node(obj) if obj.is_node() else writer.add_way(obj)
-    writer.close()
-    from_pbf = build_network(pbf)
+    from_pbf = build_network(syn.write_pbf(xml, tmp_path / "strade.osm.pbf"))
     assert sorted(from_pbf.osmid) == sorted(first.osmid)
     assert from_pbf.length.sum() == pytest.approx(first.length.sum())
 

@@ -20,6 +20,7 @@ import shapely
 from territorio.access.nodes import gtfs_departures, lum_classes, merge_colocated, metro_termini
 from territorio.codes import KEY
 from territorio.network.graph import StreetNetwork
+from territorio.network.tiles import Mapper, embedded_map, grid_labels
 from territorio.network.times import AccessResult, CellTimes, cell_times, network_area, solve_mode
 from territorio.population import PopulationGrid
 from territorio.spatial import assign_comune
@@ -154,6 +155,8 @@ def access_to_nodes(
     min_network_share: float = 0.99,
     min_component_share: float = 0.01,
     network_file: Path | None = None,
+    tile_m: float = 0.0,
+    mapper: Mapper = embedded_map,
 ) -> AccessResult:
     """Walking and cycling times to the nearest station, and the shares per comune.
 
@@ -177,6 +180,12 @@ def access_to_nodes(
         the main network; stations and cells snap only to it.
     network_file
         The OSM file the network came from (recorded in the layers).
+    tile_m
+        Side of square tiles (metres) for the street searches; 0 = one search on the whole
+        network. Tiled, each mode's search stops at the largest threshold (times beyond it are
+        "beyond", ``inf``) and equals the untiled search bounded the same way.
+    mapper
+        Runs the tile tasks (:class:`territorio.scheduler.Scheduler` ``map``; default here).
 
     Returns
     -------
@@ -200,8 +209,23 @@ def access_to_nodes(
     """
     stations = stations.reset_index(drop=True).copy()
     speeds = {"walk": walk_speed_kmh, "bike": bike_speed_kmh}
+    reach_m = {mode: max(thresholds_min) * speed * 1000.0 / 60.0 for mode, speed in speeds.items()}
+    tiles = None
+    if tile_m > 0:
+        tiles = grid_labels(np.column_stack([network.x, network.y]), tile_m)
     modes = {
-        mode: solve_mode(network, stations, mode, speed, max_snap_m, min_component_share)
+        mode: solve_mode(
+            network,
+            stations,
+            mode,
+            speed,
+            max_snap_m,
+            min_component_share,
+            # tiled: exact up to the largest threshold, the halo's width
+            limit_m=reach_m[mode] if tiles is not None else np.inf,
+            tiles=tiles,
+            mapper=mapper,
+        )
         for mode, speed in speeds.items()
     }
     stations["dist_rete_m"] = modes["walk"].station_snap_m
@@ -211,7 +235,7 @@ def access_to_nodes(
         stations[f"frammento_{label}"] = modes[mode].station_fragment
         stations[f"dist_frammento_{label}_m"] = modes[mode].station_fragment_m
     area = network_area(network, ()) if area is None else area
-    times = cell_times(network, stations, modes, grid, area)
+    times = cell_times(network, stations, modes, grid, area, circuity_within_m=reach_m)
     indicators = comune_indicators(times, codes, list(thresholds_min), min_network_share)
     return AccessResult(
         network, stations, modes, times, indicators, area, network_file, min_component_share

@@ -30,6 +30,7 @@ from territorio.errors import (
     TerritorioError,
     UsageError,
 )
+from territorio.scheduler import open_scheduler, parse_scheduler, tile_size_km
 
 app = typer.Typer(
     help="territorio: layers, indicators, maps and QGIS outputs for the Città metropolitana di "
@@ -83,6 +84,24 @@ LangOption = Annotated[
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and warnings.")]
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="Print sub-steps and every file written.")
+]
+TerritoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--territorio",
+        metavar="CODICE|NOME",
+        help="Territory: a province or metropolitan city (ISTAT code, abbreviation or name), a "
+        "region, 'italia' or a list of ISTAT codes; default the Città metropolitana di Milano.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="local[:N]|tcp://HOST:PORTA",
+        help="Run tile and province tasks on Dask: 'local' or 'local:N' starts a local cluster "
+        "of N processes, an address uses an existing scheduler.",
+    ),
 ]
 OverwriteOption = Annotated[
     bool,
@@ -294,6 +313,8 @@ def run(
     layer: LayerOption = None,
     lang: LangOption = None,
     self_contained: SelfContainedOption = False,
+    territorio: TerritoryOption = None,
+    scheduler: SchedulerOption = None,
     overwrite: OverwriteOption = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -302,6 +323,11 @@ def run(
     cfg = _prepare_config(config, data, lang)
     if self_contained:
         cfg["output"].self_contained = True
+    if territorio is not None:
+        cfg["territory"].territorio = territorio
+    if scheduler is not None:
+        parse_scheduler(scheduler)  # a malformed one is said before anything is read
+        cfg["run"].scheduler = scheduler
     cfg.layers.update({k: v.resolve() for k, v in _overrides(layer).items()})
     _run(cfg, out_dir, "territorio run", overwrite=overwrite, quiet=quiet, verbose=verbose)
 
@@ -640,6 +666,7 @@ def access(
     config: ConfigOption = None,
     data: DataOption = None,
     lang: LangOption = None,
+    scheduler: SchedulerOption = None,
     overwrite: OverwriteOption = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -655,12 +682,19 @@ def access(
             f"{network}: file not found; expected an OSM file (.osm, .osm.bz2, .osm.pbf)",
             f"{network}: file non trovato; atteso un file OSM (.osm, .osm.bz2, .osm.pbf)",
         )
+    if scheduler is not None:
+        parse_scheduler(scheduler)
     cfg, catalog, territory = _load(config, data, lang)
+    if scheduler is not None:
+        cfg["run"].scheduler = scheduler
     acfg = cfg["access"]
     if network:
         acfg.network = str(network.resolve())
     model = load_population_model(catalog, territory, cfg["population"], base=cfg.base_dir)
-    with Reporter(err, lang=cfg.lang, quiet=quiet, verbose=verbose) as reporter:
+    with (
+        Reporter(err, lang=cfg.lang, quiet=quiet, verbose=verbose) as reporter,
+        open_scheduler(cfg["run"].scheduler) as tasks,
+    ):
         reporter.advance(0, 2, "Rete e tempi di percorrenza" if cfg.lang == "it" else "Network")
         result = load_access(
             catalog,
@@ -669,6 +703,8 @@ def access(
             base=cfg.base_dir,
             progress=reporter,
             population=model,
+            tile_km=tile_size_km(cfg["run"]),
+            mapper=tasks.map,
         )
         reporter.advance(1, 2, "Scrittura dei layer" if cfg.lang == "it" else "Writing layers")
         with _outputs(cfg, out_dir, "territorio access", overwrite) as outputs:

@@ -27,6 +27,12 @@ ITALIAN: dict[str, str] = {
     "this same command wrote there are replaced.": "Sostituisce in --out anche i file scritti da un altro comando (o da voi); senza, si "
     "sostituiscono solo quelli scritti lì dallo stesso comando.",
     "Print only errors and warnings.": "Mostra solo errori e avvertenze.",
+    "Territory: a province or metropolitan city (ISTAT code, abbreviation or name), a region, "
+    "'italia' or a list of ISTAT codes; default the Città metropolitana di Milano.": "Territorio: una provincia o città metropolitana (codice ISTAT, sigla o nome), una "
+    "regione, 'italia' o un elenco di codici ISTAT; predefinito la Città metropolitana di Milano.",
+    "Run tile and province tasks on Dask: 'local' or 'local:N' starts a local cluster of N "
+    "processes, an address uses an existing scheduler.": "Esegue i compiti per riquadro e per provincia su Dask: 'local' o 'local:N' avvia un "
+    "cluster locale di N processi, un indirizzo usa uno scheduler esistente.",
     "Print sub-steps and every file written.": "Mostra i sotto-passi e ogni file scritto.",
     "Walking/cycling times to interchange nodes: accessibilita.gpkg, tempi_viaggio.tif, CSV.": "Tempi a piedi e in bici fino ai nodi di interscambio: accessibilita.gpkg, "
     "tempi_viaggio.tif, CSV.",

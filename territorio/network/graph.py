@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.sparse import csr_matrix
 
 from territorio.crs import WORK_CRS
@@ -91,6 +92,37 @@ class StreetNetwork:
     def n_nodes(self) -> int:
         """Number of nodes."""
         return len(self.osmid)
+
+    def node_table(self) -> pd.DataFrame:
+        """Nodes by ascending OSM id: ``osmid``, ``x``, ``y`` (canonical, to compare builds)."""
+        order = np.argsort(self.osmid, kind="stable")
+        return pd.DataFrame({"osmid": self.osmid[order], "x": self.x[order], "y": self.y[order]})
+
+    def edge_table(self) -> pd.DataFrame:
+        """Directed edges by OSM ids, sorted: the canonical form to compare two builds.
+
+        Columns ``u``, ``v`` (OSM node ids), ``length``, ``highway``, ``foot_no``,
+        ``bicycle_no``, ``bicycle_contraflow``; parallel edges stay (one row each).
+
+        Examples
+        --------
+        >>> import territorio as tt
+        >>> table = tt.datasets.synthetic_access().network.edge_table()
+        >>> list(table.columns)[:4], bool(table["length"].gt(0).all())
+        (['u', 'v', 'length', 'highway'], True)
+        """
+        table = pd.DataFrame(
+            {
+                "u": self.osmid[self.u],
+                "v": self.osmid[self.v],
+                "length": self.length,
+                "highway": np.array(self.highway_names, dtype=object)[self.highway],
+                "foot_no": self.foot_no,
+                "bicycle_no": self.bicycle_no,
+                "bicycle_contraflow": self.bicycle_contraflow,
+            }
+        )
+        return table.sort_values(list(table.columns), kind="stable").reset_index(drop=True)
 
     def edge_mask(self, highways: Iterable[str]) -> np.ndarray:
         """Edges whose ``highway`` is among ``highways``."""

@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
+from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.sparse.csgraph import breadth_first_order
 from scipy.spatial import cKDTree
 
 from territorio.crs import WORK_CRS
-from territorio.network.engine import connected_nodes, main_network_nodes, nearest_source, snap
+from territorio.network.engine import connected_nodes, main_network_nodes, snap
 from territorio.network.graph import StreetNetwork
+from territorio.network.tiles import Mapper, embedded_map, nearest_station, tiled_nearest_station
 from territorio.population import PopulationGrid
 
 
@@ -63,6 +65,7 @@ class ModeResult:
     station_fragment: np.ndarray | None = None
     station_fragment_m: np.ndarray | None = None
     graph_nodes: np.ndarray | None = None  # every node with an edge, fragments included
+    reaching: np.ndarray | None = None  # per node: some station can be reached, at any length
 
     def minutes(self, metres: np.ndarray) -> np.ndarray:
         """Metres to minutes at this mode's speed."""
@@ -76,12 +79,27 @@ def solve_mode(
     speed_kmh: float,
     max_snap_m: float,
     min_component_share: float = 0.01,
+    *,
+    limit_m: float = np.inf,
+    tiles: np.ndarray | None = None,
+    mapper: Mapper = embedded_map,
 ) -> ModeResult:
     """One multi-source pass from all usable stations over the mode's main network.
 
     Stations snap only to nodes of the main network (``min_component_share``: see
     :func:`territorio.network.engine.main_network_nodes`); those whose nearest node lies in a
-    fragment are flagged with that node's distance.
+    fragment are flagged with that node's distance. Snapping and components are computed on
+    the whole network; only the search is tiled.
+
+    Parameters
+    ----------
+    limit_m
+        Distances beyond it are ``inf``; required (finite) with ``tiles``.
+    tiles
+        Tile label per network node (:func:`territorio.network.tiles.grid_labels`): the search
+        runs tile by tile with a halo of ``limit_m + max_snap_m``, exactly as on the whole graph.
+    mapper
+        Runs the tile tasks (a scheduler's ``map``; default in this process).
     """
     graph = network.mode_graph(mode)
     nodes = main_network_nodes(graph, min_component_share)
@@ -97,22 +115,28 @@ def solve_mode(
     fragment_m = np.where(on_fragment, nearest.distance, np.nan)
     usable = snapped.distance <= max_snap_m
     k = np.flatnonzero(usable)
-    n = graph.shape[0]
-    # a virtual node per station, joined to its nearest graph node by an edge of the snap length
-    virtual = coo_matrix(
-        (np.maximum(snapped.distance[k], 1e-3), (snapped.node[k], np.arange(len(k)))),
-        shape=(n, len(k)),
-    ).tocsr()
-    back = virtual.T.tocsr() if mode == "walk" else csr_matrix((len(k), n))
-    augmented = vstack(
-        [hstack([graph, virtual]), hstack([back, csr_matrix((len(k), len(k)))])]
-    ).tocsr()
-    result = nearest_source(augmented, n + np.arange(len(k)), to_sources=True)
-    station = np.where(result.source[:n] >= 0, k[np.maximum(result.source[:n], 0)], -1)
+    if tiles is None:
+        distance, found = nearest_station(
+            graph, snapped.node[k], snapped.distance[k], symmetric=mode == "walk", limit_m=limit_m
+        )
+    else:
+        distance, found = tiled_nearest_station(
+            graph,
+            node_xy,
+            snapped.node[k],
+            snapped.distance[k],
+            symmetric=mode == "walk",
+            limit_m=limit_m,
+            labels=tiles,
+            max_snap_m=max_snap_m,
+            mapper=mapper,
+        )
+    station = np.where(found >= 0, k[np.maximum(found, 0)], -1)
+    reaching = reaches_any(graph, snapped.node[k])
     return ModeResult(
         mode,
         speed_kmh,
-        result.distance[:n],
+        distance,
         station,
         snapped.node,
         snapped.distance,
@@ -121,7 +145,34 @@ def solve_mode(
         on_fragment,
         fragment_m,
         graph_nodes,
+        reaching,
     )
+
+
+def reaches_any(graph: csr_matrix, targets: np.ndarray) -> np.ndarray:
+    """Per node, whether a path leads from it to one of ``targets`` (breadth-first, no lengths).
+
+    Which nodes lead to a station does not depend on how far a search goes, so a bounded or
+    tiled search snaps cells to the same nodes as an unbounded one.
+
+    Examples
+    --------
+    >>> line = csr_matrix(([1.0, 1.0], ([0, 1], [1, 2])), shape=(4, 4))  # 0 → 1 → 2, 3 alone
+    >>> reaches_any(line, np.array([2])).tolist(), reaches_any(line, np.array([0])).tolist()
+    ([True, True, True, False], [True, False, False, False])
+    """
+    n = graph.shape[0]
+    targets = np.unique(np.asarray(targets, dtype=np.int64))
+    out = np.zeros(n, dtype=bool)
+    if not len(targets):
+        return out
+    # a super-node with an edge to every target, searched backwards along the edges
+    reverse = graph.T.tocsr()
+    hub = csr_matrix((np.ones(len(targets)), (np.zeros(len(targets)), targets)), shape=(1, n))
+    augmented = vstack([hstack([reverse, csr_matrix((n, 1))]), hstack([hub, csr_matrix((1, 1))])])
+    order = breadth_first_order(augmented.tocsr(), n, directed=True, return_predecessors=False)
+    out[order[order < n]] = True
+    return out
 
 
 @dataclass
@@ -153,8 +204,14 @@ def cell_times(
     results: dict[str, ModeResult],
     grid: PopulationGrid,
     area: shapely.Geometry,
+    circuity_within_m: dict[str, float] | None = None,
 ) -> CellTimes:
-    """Minutes per cell: on the network inside the extract, estimated outside it."""
+    """Minutes per cell: on the network inside the extract, estimated outside it.
+
+    ``circuity_within_m``: per mode, measure the circuity on cells at most this far from their
+    station on the network (the largest threshold: the trips the indicators count, and what a
+    bounded or tiled search measures too); default every covered cell.
+    """
     inside = shapely.contains_xy(area, grid.xy[:, 0], grid.xy[:, 1])
     out = CellTimes(grid, inside)
     node_xy = np.column_stack([network.x, network.y])
@@ -162,7 +219,8 @@ def cell_times(
     for mode, result in results.items():
         # a cell is reached from the nearest street that leads to a station: snapping to a
         # disconnected fragment would make it unreachable for no real reason
-        reachable = result.nodes[np.isfinite(result.node_distance[result.nodes])]
+        leads = np.isfinite(result.node_distance) if result.reaching is None else result.reaching
+        reachable = result.nodes[leads[result.nodes]]
         snapped = snap(node_xy, grid.xy, reachable)
         metres = snapped.distance + result.node_distance[snapped.node]
         station = result.node_station[snapped.node]
@@ -171,6 +229,8 @@ def cell_times(
         straight = np.full(len(metres), np.nan)
         straight[ok] = np.hypot(*(grid.xy[ok] - station_xy[station[ok]]).T)
         sample = ok & (straight > 300)
+        if circuity_within_m and mode in circuity_within_m:
+            sample &= metres <= circuity_within_m[mode]
         circuity = float(np.median(metres[sample] / straight[sample])) if sample.any() else 1.3
         # outside the extract every station counts, reachable on the network or not
         euclid, nearest = cKDTree(station_xy).query(grid.xy)
@@ -181,7 +241,7 @@ def cell_times(
         out.station[mode] = station
         out.circuity[mode] = circuity
         counted = result.nodes if result.graph_nodes is None else result.graph_nodes
-        out.unreachable[mode] = int((~np.isfinite(result.node_distance[counted])).sum())
+        out.unreachable[mode] = int((~leads[counted]).sum())
     return out
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from territorio.codes import KEY
 from territorio.errors import DiskFullError, OutputConflictError, TerritorioError
 
 if TYPE_CHECKING:
@@ -180,6 +181,9 @@ class OutputSet:
         self.keep = keep
         self.excel_csv = excel_csv
         self.geoparquet = geoparquet
+        #: province of each comune (``pro_com_t`` → ``cod_uts``) when a run spans several: the
+        #: GeoParquet of its per-comune layers is then partitioned by province (Hive folders)
+        self.partition: pd.Series | None = None
         #: every CSV table written, by relative path (for the dictionary and the workbooks)
         self.tables: dict[str, WrittenTable] = {}
         self._staging: Path | None = None
@@ -309,9 +313,19 @@ class OutputSet:
         import pyarrow  # noqa: F401  (geopandas writes GeoParquet with it)
 
         stem = relative.rsplit(".", 1)[0]
-        target = self.path(f"{stem}_geoparquet/{name}.parquet")
-        with self._writing(target):
-            frame.to_parquet(target)
+        if self.partition is None or KEY not in frame.columns:
+            target = self.path(f"{stem}_geoparquet/{name}.parquet")
+            with self._writing(target):
+                frame.to_parquet(target)
+            return
+        # one folder per province, cod_uts=NNN/ (Hive style: pyarrow, DuckDB, Spark, QGIS
+        # read the folder as one dataset and skip the provinces a query does not need)
+        province = frame[KEY].map(self.partition)
+        folder = province.map(lambda c: "nd" if c != c else f"{int(c):03d}")  # NaN: no province
+        for code, part in frame.groupby(folder.to_numpy(), sort=True):
+            target = self.path(f"{stem}_geoparquet/{name}/cod_uts={code}/part-0.parquet")
+            with self._writing(target):
+                part.to_parquet(target)
 
     def write_text(self, relative: str, text: str) -> Path:
         """A UTF-8 text file (Markdown, SVG, HTML)."""

@@ -26,6 +26,8 @@ from territorio.qgis.styles import aliases_xml, symbol
 from territorio.qgis.words import text
 
 HIGHLIGHT_ID = layer_id("comune_scheda")
+BASE_TABLE = "comuni_sfondo"
+"""Grey comuni under the choropleth (:func:`territorio.qgis.build.base_layer`): "n.d." shows."""
 HIGHLIGHT_KEYS = ("9d3c5c1e-7a51-4d0e-9a57-0c2e4b6f8a11", "3f6b2a90-1c4d-4e8b-b0d2-5a7e9c1f3b22")
 #: Rank in the drawing order by kind (lower is drawn on top).
 DRAWING_RANK = {"point": 0, "line": 1, "outline": 2, "raster": 3, "polygon": 4, "table": 5}
@@ -95,6 +97,8 @@ def drawing_rank(layer: QgisLayer | None, entry: ProjectLayer) -> tuple[int, int
     kind = layer.kind
     if kind == "polygon" and layer.styles and layer.styles[0].outline:
         kind = "outline"
+    if layer.table == BASE_TABLE:  # under everything, the comuni included
+        return DRAWING_RANK[kind], 2
     return DRAWING_RANK[kind], 1 if layer.table == "comuni" else 0
 
 

@@ -23,6 +23,7 @@ from territorio.i18n import pick
 from territorio.indicators import Column
 from territorio.mapspec import MARKER_SHAPES, MapContent, Overlay, scenario_label, short_label
 from territorio.qgis import styles
+from territorio.qgis.assemble import BASE_TABLE
 from territorio.qgis.layers import QgisLayer
 from territorio.qgis.words import text
 from territorio.tables import header
@@ -414,21 +415,54 @@ def network_layer(
 
 
 def outline_layer(
-    outline: gpd.GeoDataFrame, catalog: Catalog, group: str, lang: str = "it"
+    outline: gpd.GeoDataFrame,
+    catalog: Catalog,
+    group: str,
+    lang: str = "it",
+    *,
+    territory_name: str = "",
+    layer_id: str = "cmm_confine",
 ) -> QgisLayer:
-    """The CMM outline, drawn as a boundary line over everything else."""
+    """The territory's outline (the CMM's by default), drawn as a line over everything else."""
     frame = outline[[outline.geometry.name]].copy()
     title = text("outline", lang)
+    if territory_name:  # another territory than the CMM: its own name and table
+        title = f"{'Confine' if lang == 'it' else 'Boundary'}: {territory_name}"
     aliases = field_aliases([], lang=lang)
     return QgisLayer(
-        "confine_cmm",
+        "confine_cmm" if not territory_name else "confine",
         title,
         group,
         frame,
         "polygon",
         [styles.single(title, "#333333", "polygon", aliases, [], outline=True)],
         text("outline_about", lang),
-        source_records(catalog, ["cmm_confine"], lang),
+        source_records(catalog, [layer_id], lang),
+        aliases,
+        visible=True,
+    )
+
+
+def base_layer(
+    comuni: gpd.GeoDataFrame, catalog: Catalog, group: str, layer_id: str, lang: str = "it"
+) -> QgisLayer:
+    """Every comune in light grey, drawn under the indicators: a blank comune reads "n.d.".
+
+    QGIS draws no symbol for a NULL value in a graduated style; on a territory wider than the
+    layers (a region, Italy) most comuni would vanish from the map without it.
+    """
+    frame = comuni[[KEY, "comune", comuni.geometry.name]].copy()
+    title = "Comuni senza dato (n.d.)" if lang == "it" else "Comuni without data (n.a.)"
+    aliases = field_aliases([KEY, "comune"], lang=lang)
+    return QgisLayer(
+        BASE_TABLE,
+        title,
+        group,
+        frame,
+        "polygon",
+        [styles.single(title, "#d9d9d9", "polygon", aliases, [KEY, "comune"])],
+        title,
+        source_records(catalog, [layer_id], lang),
         aliases,
         visible=True,
     )

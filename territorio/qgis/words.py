@@ -60,6 +60,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "it": "Territorio CMM — indicatori per comune",
         "en": "Territorio CMM — indicators per comune",
     },
+    "title_of": {
+        "it": "Territorio: {name} — indicatori per comune",
+        "en": "Territorio: {name} — indicators per comune",
+    },
+    "abstract_of": {
+        "it": "Indicatori territoriali dei {n} comuni di {name} (suolo, digitale, mobilità, "
+        "servizi) calcolati da territorio {version}; i temi con dati della sola Città "
+        "metropolitana di Milano hanno valori solo per i suoi comuni (n.d. altrove). Ogni strato "
+        "porta le proprie fonti e licenze nei metadati; i valori sono quelli di "
+        "indicatori_comuni.csv. Gli strati SCENARIO non sono dati osservati.",
+        "en": "Territorial indicators of the {n} comuni of {name} (land, digital, mobility, "
+        "services) computed by territorio {version}; themes with data of the Metropolitan City "
+        "of Milan alone have values for its comuni only (n.a. elsewhere). Every layer carries "
+        "its sources and licences in its metadata; the values are those of "
+        "indicatori_comuni.csv. SCENARIO layers are not observed data.",
+    },
     "abstract": {
         "it": "Indicatori territoriali dei {n} comuni della Città metropolitana di Milano "
         "(suolo, digitale, mobilità, servizi) calcolati da territorio {version}. Ogni strato "

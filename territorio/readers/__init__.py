@@ -20,7 +20,14 @@ from territorio.readers.files import (
     read_toml,
     read_vector,
 )
-from territorio.readers.network import build_network, cache_path, load_network, osm_header_box
+from territorio.readers.network import (
+    build_network,
+    build_network_osmnx,
+    cache_path,
+    load_network,
+    osm_header_box,
+)
+from territorio.readers.osm import read_street_arrays
 from territorio.readers.points import read_points
 from territorio.readers.user_files import (
     read_ambiti,
@@ -36,6 +43,7 @@ __all__ = [
     "WORK_CRS",
     "Expectation",
     "build_network",
+    "build_network_osmnx",
     "builtin_areas",
     "cache_path",
     "file_sha256",
@@ -55,6 +63,7 @@ __all__ = [
     "read_points",
     "read_population_density",
     "read_register",
+    "read_street_arrays",
     "read_table",
     "read_toml",
     "read_vector",

@@ -1,7 +1,9 @@
-"""Street networks from OpenStreetMap files, built once with osmnx and cached as arrays.
+"""Street networks from OpenStreetMap files, built once with pyosmium and cached as arrays.
 
-The graph is stored as node and edge arrays in an ``.npz`` file keyed by the sha256 of the
-OSM file. A second run loads the arrays in well under a second.
+The arrays are read straight from the file (:func:`territorio.readers.osm.read_street_arrays`)
+and stored in an ``.npz`` file keyed by the sha256 of the OSM file; a second run loads them in
+well under a second. :func:`build_network_osmnx` builds the same arrays through osmnx: the
+reference the tests and ``benchmarks/bench_scale.py`` compare with, not used by a run.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ from pathlib import Path
 
 import numpy as np
 
+from territorio.classes import fmt
 from territorio.errors import UnreadableFileError
 from territorio.mirror import user_cache_dir
 from territorio.network.graph import OSM_TAGS, StreetNetwork, arrays_from_graph
 from territorio.readers.files import file_sha256
+from territorio.readers.osm import read_street_arrays
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """Bump when the cached arrays change meaning."""
 
 
@@ -53,12 +57,12 @@ def load_network(
     sha256: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> StreetNetwork:
-    """The street network of an OSM file, from the cache or built with osmnx (then cached).
+    """The street network of an OSM file, from the cache or built with pyosmium (then cached).
 
     Parameters
     ----------
     path
-        ``.osm``, ``.osm.bz2`` (read by osmnx) or ``.osm.pbf`` (converted with pyosmium).
+        ``.osm.pbf``, ``.osm``, ``.osm.bz2`` or ``.osm.gz``.
     cache_dir
         Cache folder; default ``~/.cache/territorio/graphs``.
     sha256
@@ -82,7 +86,26 @@ def load_network(
 def build_network(
     path: Path, *, progress: Callable[[str], None] | None = None, source: str = ""
 ) -> StreetNetwork:
-    """Build the unsimplified street network of an OSM file with osmnx (slow: tens of seconds)."""
+    """Build the unsimplified street network of an OSM file with pyosmium (seconds)."""
+    say = progress or (lambda message: log.info(message))
+    start = time.perf_counter()
+    say(f"lettura della rete stradale da {Path(path).name}")
+    network = read_street_arrays(path, source)
+    say(
+        f"rete letta in {fmt(round(time.perf_counter() - start, 1), 'it')} s: "
+        f"{fmt(network.n_nodes, 'it')} nodi, {fmt(len(network.u), 'it')} archi"
+    )
+    return network
+
+
+def build_network_osmnx(
+    path: Path, *, progress: Callable[[str], None] | None = None, source: str = ""
+) -> StreetNetwork:
+    """The same arrays built through osmnx ``graph_from_xml`` (tens of seconds, ~1 GB).
+
+    The reference of the identity test and of ``benchmarks/bench_scale.py``; a run never
+    calls it.
+    """
     import osmnx as ox
 
     say = progress or (lambda message: log.info(message))

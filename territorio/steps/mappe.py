@@ -25,6 +25,7 @@ def maps_step(ctx: RunContext) -> None:
         lang,
         self_contained=self_contained,
         assets=read_assets() if self_contained else None,
+        territory_name="" if ctx.territory.is_cmm else ctx.territory.name,
     )
     if not self_contained:
         ctx.outputs.copy_tree(LIB, VENDOR)
@@ -47,4 +48,6 @@ def maps_step(ctx: RunContext) -> None:
     )
 
 
-THEME = Theme("mappe", {"it": "Mappe e atlante", "en": "Maps and atlas"}, maps_step)
+THEME = Theme(
+    "mappe", {"it": "Mappe e atlante", "en": "Maps and atlas"}, maps_step, any_territory=True
+)

@@ -24,6 +24,7 @@ from territorio.mapspec import Choropleth, Overlay
 from territorio.network.times import AccessResult
 from territorio.outputs import OutputSet
 from territorio.pipeline import RunContext, Theme
+from territorio.scheduler import tile_size_km
 
 FOLDER = "mobilita"
 GPKG = "accessibilita.gpkg"
@@ -146,6 +147,8 @@ def compute_access(ctx: RunContext) -> AccessResult:
         base=ctx.config.base_dir,
         progress=ctx.progress,
         population=ctx.population(),
+        tile_km=tile_size_km(ctx.config["run"]),
+        mapper=ctx.scheduler.map,
     )
 
 
@@ -193,6 +196,23 @@ def access_step(ctx: RunContext) -> None:
     layers = write_access(ctx.outputs, FOLDER, result, cfg, codes, attribution)
     ctx.results.put(ACCESS_LAYERS, layers)
     note_access(ctx, result)
+    tile_km = tile_size_km(ctx.config["run"])
+    if tile_km > 0:
+        top = max(cfg.thresholds_min)
+        # whole kilometres print without decimals: "10 km", "2,5 km"
+        km_it = f"{tile_km:g}".replace(".", ",")
+        km_en = f"{tile_km:g}"
+        where_it = ctx.scheduler.label or "in questo processo"
+        where_en = "in this process" if where_it == "in questo processo" else where_it
+        ctx.note(
+            "mobilita",
+            f"Accesso calcolato a riquadri di {km_it} km con alone "
+            f"pari alla soglia massima ({where_it}): risultato identico a quello sull'intera "
+            f"rete fino a {top} minuti; oltre, i tempi non sono misurati ('oltre {top} min').",
+            f"Access computed in tiles of {km_en} km with a halo as "
+            f"wide as the largest threshold ({where_en}): identical to the whole network up to "
+            f"{top} minutes; beyond, times are not measured ('beyond {top} min').",
+        )
     _register_maps(ctx, result, cfg, layers, attribution)
 
 

@@ -66,4 +66,5 @@ THEME = Theme(
     {"it": "Monitoraggio PSTTM", "en": "PSTTM monitoring"},
     monitoring_step,
     config=("monitor", MonitorConfig),
+    any_territory=True,
 )

@@ -33,6 +33,7 @@ from territorio.qgis.words import text
 from territorio.settings import doc
 from territorio.steps import mobilita
 from territorio.steps.mobilita import ACCESS_LAYERS
+from territorio.territory import Territory
 
 GPKG = "territorio.gpkg"
 PROJECT = "territorio.qgz"
@@ -102,7 +103,19 @@ def qgis_step(ctx: RunContext) -> None:
         territory.comuni, ctx.table.frame, ctx.table.columns, content, ctx.catalog, lang
     )
     home = content.group("territorio", lang)
-    layers = [comuni, build.outline_layer(territory.outline, ctx.catalog, home, lang)]
+    outline = build.outline_layer(
+        territory.outline,
+        ctx.catalog,
+        home,
+        lang,
+        territory_name="" if territory.is_cmm else territory.name,
+        layer_id=territory.outline_layer,
+    )
+    layers = [comuni, outline]
+    if not territory.is_cmm:  # most comuni have no value for the CMM's themes: grey, not blank
+        layers.append(
+            build.base_layer(territory.comuni, ctx.catalog, home, territory.comuni_layer, lang)
+        )
     for theme in content.themes():
         for overlay in content.overlays.get(theme, []):
             group = content.group(theme, lang)
@@ -115,7 +128,12 @@ def qgis_step(ctx: RunContext) -> None:
         group = content.group("mobilita", lang)
         layers.append(build.network_layer(edges, ctx.catalog, group, NETWORK_LAYER, lang))
     layers.append(build.scheda_layer(comuni.frame, ctx.table.columns, content, lang))
-    layers += build.input_layers(ctx.catalog, skip={"cmm_comuni", "cmm_confine"}, lang=lang)
+    # the territory's own boundary layers are the comuni layer above (the national one would
+    # add every comune of Italy to a provincial project)
+    own = {"cmm_comuni", "cmm_confine", ctx.territory.comuni_layer, ctx.territory.outline_layer}
+    if not ctx.territory.is_cmm:
+        own.add("italia_uts")
+    layers += build.input_layers(ctx.catalog, skip=own, lang=lang)
     ctx.outputs.write_geopackage(GPKG, layers)
     sld_files = _write_slds(ctx, layers)
 
@@ -127,7 +145,7 @@ def qgis_step(ctx: RunContext) -> None:
         groups,
         GPKG,
         build.extent(territory.comuni),
-        _metadata(cfg, layers, len(territory.comuni), lang),
+        _metadata(cfg, layers, len(territory.comuni), lang, territory),
         footer_text(_footer_sources(layers), _made_line(lang), lang),
         rasters,
         lang,
@@ -190,7 +208,7 @@ def _raster_entries(ctx: RunContext, lang: str) -> list[ProjectLayer]:
 
 
 def _metadata(
-    cfg: QgisConfig, layers: list[QgisLayer], n_comuni: int, lang: str
+    cfg: QgisConfig, layers: list[QgisLayer], n_comuni: int, lang: str, territory: Territory
 ) -> ProjectMetadata:
     blocks = [licensing(layer.sources) for layer in layers]
     licences = sorted({x for block in blocks for x in block.licences})
@@ -199,8 +217,15 @@ def _metadata(
         text("osm_statement", lang, attribution=OSM_ATTRIBUTION, url=OSM_COPYRIGHT) if osm else ""
     )
     return ProjectMetadata(
-        title=text("title", lang),
-        abstract=text("abstract", lang, n=n_comuni, version=__version__) + statement,
+        title=text("title", lang)
+        if territory.is_cmm
+        else text("title_of", lang, name=territory.name),
+        abstract=(
+            text("abstract", lang, n=n_comuni, version=__version__)
+            if territory.is_cmm
+            else text("abstract_of", lang, n=n_comuni, name=territory.name, version=__version__)
+        )
+        + statement,
         author=cfg.author,
         created=dt.datetime.now().replace(microsecond=0).isoformat(),
         licences=tuple(licences),
@@ -243,4 +268,5 @@ THEME = Theme(
     {"it": "Uscite per QGIS", "en": "QGIS outputs"},
     qgis_step,
     config=("qgis", QgisConfig),
+    any_territory=True,
 )

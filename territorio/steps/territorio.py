@@ -209,4 +209,5 @@ THEME = Theme(
     territory_step,
     group={"it": "Territorio", "en": "Territory"},
     config=None,
+    any_territory=True,
 )

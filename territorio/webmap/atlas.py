@@ -59,6 +59,9 @@ def _aggregate(data: MapData, key: str | None, column: str) -> str:
     if doc.aggregate == "none" or column not in data.groups.columns:
         return "—"
     value = data.groups.at[key, column]
+    if data.territory_name and doc.aggregate != "count_true" and _partial(data, key, column):
+        # a region's total over the few comuni a CMM layer covers is not the region's total
+        return t("nodata", data.lang).split(" ")[0]
     if doc.aggregate == "count_true":
         members = data.groups.at[key, "comuni"] if "comuni" in data.groups.columns else None
         count = fmt(int(value), data.lang)
@@ -69,9 +72,23 @@ def _aggregate(data: MapData, key: str | None, column: str) -> str:
     return fmt_number(value, data.unit(column), data.lang)
 
 
+def _partial(data: MapData, key: str, column: str) -> bool:
+    """Whether some member of the group ``key`` (the territory, a zone) lacks ``column``."""
+    if key.startswith("zona:"):
+        members = data.comuni.loc[data.comuni["zona_omogenea"] == key[5:], KEY]
+    elif key == "territorio":
+        members = data.comuni[KEY]
+    else:
+        return False
+    return bool(data.table.loc[members.to_numpy(), column].isna().any())
+
+
 def _table(data: MapData, code: str, zone_key: str | None, name: str) -> tuple[str, bool]:
     lang = data.lang
     estimated_any = False
+    # the whole territory's column: the CMM, or the territory of the run (a region, a province)
+    whole = "cmm" if not data.territory_name else "territorio"
+    whole_label = t("cmm", lang) if not data.territory_name else data.territory_name
     body = []
     for group, rows in table_rows(data):
         body.append(f'<tr><th colspan="4" scope="rowgroup" class="group">{esc(group)}</th></tr>')
@@ -92,17 +109,21 @@ def _table(data: MapData, code: str, zone_key: str | None, name: str) -> tuple[s
             body.append(
                 f'<tr{css}><th scope="row">{esc(shown)}</th><td>{esc(text)}{mark}</td>'
                 f"<td>{esc(_aggregate(data, zone_key, column))}</td>"
-                f"<td>{esc(_aggregate(data, 'cmm', column))}</td></tr>"
+                f"<td>{esc(_aggregate(data, whole, column))}</td></tr>"
             )
     head = (
         f'<thead><tr><th scope="col">{t("indicator", lang)}</th><th scope="col">{esc(name)}</th>'
-        f'<th scope="col">{t("zone", lang)}</th><th scope="col">{t("cmm", lang)}</th></tr></thead>'
+        f'<th scope="col">{t("zone", lang)}</th><th scope="col">{esc(whole_label)}</th></tr>'
+        "</thead>"
     )
     note = t("table_note", lang)
     if estimated_any:
         note += " " + t("estimate_footnote", lang) + "."
+    caption = t("table_caption", lang)
+    if data.territory_name:
+        caption = t("table_caption_of", lang).format(name=data.territory_name)
     table = (
-        f'<table class="ind"><caption>{t("table_caption", lang)}</caption>{head}'
+        f'<table class="ind"><caption>{esc(caption)}</caption>{head}'
         f'<tbody>{"".join(body)}</tbody></table><p class="sub">{esc(note)}</p>'
     )
     return table, any(is_scenario(c) for _, rows in table_rows(data) for c, _ in rows)
@@ -144,7 +165,7 @@ def _path(geometry, project) -> str:
 
 
 def locator_svg(data: MapData, code: str, name: str, width: int = 150) -> str:
-    """The CMM with the comune in red and a ring around it.
+    """The territory (its comuni, or its provinces when large) with the comune in red, ringed.
 
     The ring makes small comuni and exclaves (San Colombano al Lambro) visible.
     """
@@ -157,7 +178,12 @@ def locator_svg(data: MapData, code: str, name: str, width: int = 150) -> str:
         return 4 + (coords[:, 0] - x0) * scale, 4 + (y1 - coords[:, 1]) * scale
 
     codes = data.comuni[KEY].to_numpy()
-    others = "".join(_path(g, project) for g, c in zip(outline, codes, strict=True) if c != code)
+    if len(outline) == len(codes):
+        others = "".join(
+            _path(g, project) for g, c in zip(outline, codes, strict=True) if c != code
+        )
+    else:  # provinces (a region, Italy): the comune is drawn over them
+        others = "".join(_path(g, project) for g in outline)
     own = data.comuni["shape"].to_numpy()[codes == code][0]
     point = shapely.point_on_surface(own)
     cx, cy = project(np.array([[point.x, point.y]]))

@@ -7,6 +7,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -43,6 +44,7 @@ class MapData:
     self_contained: bool = False
     outline: object = None  # the CMM, coarsely simplified (metres), for locator insets
     assets: dict[str, str] = field(default_factory=dict)  # inline Leaflet and script
+    territory_name: str = ""  # another territory than the CMM: its name (titles)
 
     def doc(self, column: str) -> Column | None:
         """The documentation of ``column``, if any."""
@@ -82,6 +84,7 @@ def prepare(
     run_date: dt.date | None = None,
     self_contained: bool = False,
     assets: dict[str, str] | None = None,
+    territory_name: str = "",
 ) -> MapData:
     """Simplify and project the comuni once for every page.
 
@@ -101,7 +104,7 @@ def prepare(
         }
     )
     x0, y0, x1, y1 = shapely.total_bounds(web["geometry"].to_numpy())
-    outline = simplify_coverage(comuni.geometry.values, 250.0)
+    outline = locator_shapes(comuni)
     return MapData(
         table,
         columns,
@@ -115,7 +118,33 @@ def prepare(
         self_contained,
         outline,
         dict(assets or {}),
+        territory_name,
     )
+
+
+#: above this many comuni the locator draws provinces, not comuni (a 150-px inset)
+LOCATOR_COMUNI = 300
+
+
+def locator_shapes(comuni: gpd.GeoDataFrame) -> np.ndarray:
+    """What the atlas locator draws besides the comune: every comune, simplified to 250 m.
+
+    A region or Italy would put thousands of comuni into every page's 150-pixel inset: there
+    it draws the provinces, simplified to about a pixel of the inset.
+
+    Examples
+    --------
+    >>> import territorio as tt
+    >>> comuni = tt.datasets.synthetic_territory().comuni
+    >>> len(locator_shapes(comuni))
+    9
+    """
+    if len(comuni) <= LOCATOR_COMUNI or "cod_uts" not in comuni.columns:
+        return simplify_coverage(comuni.geometry.values, 250.0)
+    x0, y0, x1, y1 = comuni.total_bounds
+    pixel = max(x1 - x0, y1 - y0) / 150.0
+    provinces = comuni.dissolve("cod_uts").geometry.values
+    return simplify_coverage(provinces, pixel)
 
 
 def display(data: MapData, column: str, value: object, spec: Choropleth | None = None) -> str:

@@ -229,7 +229,10 @@ def _document(
     lang = data.lang
     css, js = _assets(data, lib)
     banner_html = (
-        f'<p class="banner" role="note">{t("scenario_banner", lang)}</p>' if banner else ""
+        # a landmark of its own: every text of the page sits in one (axe "region")
+        f'<aside class="banner" aria-label="SCENARIO">{t("scenario_banner", lang)}</aside>'
+        if banner
+        else ""
     )
     layout = f"layout {classes}{' has-banner' if banner else ''}".strip()
     return Page(f"""<!DOCTYPE html>
@@ -409,7 +412,7 @@ def overview_page(data: MapData, lib: str = "lib") -> Page:
         for _, row in data.comuni.sort_values("comune").iterrows()
     )
     atlas = (
-        f"<h2>{t('atlas', lang)}</h2><p>{t('atlas_about', lang)}</p>"
+        f"<h2>{t('atlas', lang)}</h2><p>{esc(atlas_about(data))}</p>"
         f"<details><summary>{t('all_comuni', lang).format(n=len(data.comuni))}</summary>"
         f'<ul class="comuni-list">{items}</ul></details>'
     )
@@ -418,8 +421,8 @@ def overview_page(data: MapData, lib: str = "lib") -> Page:
     scenario = any(e["scenario"] for e in payload["indicators"])
     return _document(
         data,
-        title=t("title", lang),
-        heading=t("title", lang),
+        title=page_title(data),
+        heading=page_title(data),
         nav=_nav(data, "index"),
         body=body,
         payload=payload,
@@ -470,3 +473,17 @@ def atlas_page(data: MapData, code: str, lib: str = "../lib") -> Page:
         banner=scenario,
         classes="atlas",
     )
+
+
+def page_title(data: MapData) -> str:
+    """The overview's title: the CMM's, or the territory's name for any other territory."""
+    if not data.territory_name:
+        return t("title", data.lang)
+    return t("title_of", data.lang).format(name=data.territory_name)
+
+
+def atlas_about(data: MapData) -> str:
+    """What the atlas pages hold, naming the territory they are compared with."""
+    if not data.territory_name:
+        return t("atlas_about", data.lang)
+    return t("atlas_about_of", data.lang).format(name=data.territory_name)

@@ -9,6 +9,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "it": "Territorio della Città metropolitana di Milano",
         "en": "Territory of the Metropolitan City of Milan",
     },
+    "title_of": {"it": "Territorio: {name}", "en": "Territory: {name}"},
     "credits": {"it": "Fonti:", "en": "Sources:"},
     "licences": {"it": "licenze", "en": "licences"},
     "home": {"it": "Indice", "en": "Index"},
@@ -70,6 +71,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "One page per comune: map, indicators beside the homogeneous zone and the CMM, "
         "the consumed-soil series. Search the comune above or pick it from the list.",
     },
+    "atlas_about_of": {
+        "it": "Una scheda per comune: mappa, indicatori a confronto con zona omogenea e {name}, "
+        "serie del suolo consumato. Cercare il comune qui sopra o sceglierlo dall'elenco.",
+        "en": "One page per comune: map, indicators beside the homogeneous zone and {name}, "
+        "the consumed-soil series. Search the comune above or pick it from the list.",
+    },
     "all_comuni": {"it": "Tutti i {n} comuni", "en": "All {n} comuni"},
     "scheda": {"it": "scheda comunale", "en": "comune page"},
     "zone": {"it": "Zona omogenea", "en": "Homogeneous zone"},
@@ -79,6 +86,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "table_caption": {
         "it": "Indicatori del comune a confronto con la zona omogenea e la CMM",
         "en": "The comune's indicators beside its homogeneous zone and the CMM",
+    },
+    "table_caption_of": {
+        "it": "Indicatori del comune a confronto con la zona omogenea e con {name}",
+        "en": "The comune's indicators beside its homogeneous zone and {name}",
     },
     "table_note": {
         "it": "Zona e CMM: totali per conteggi e superfici, rapporti sul totale (Σ numeratore / Σ "
