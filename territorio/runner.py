@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from territorio.catalog import Catalog
+from territorio.classes import fmt
 from territorio.codes import KEY
 from territorio.errors import ConfigError
 from territorio.i18n import pick
@@ -232,10 +233,12 @@ class CmmThemes:
         ctx.note(
             theme.name,
             f"{title['it']}: dati solo per i {len(self.shared)} comuni della Città "
-            f"metropolitana di Milano in {ctx.territory.name}; n.d. per gli altri {others}. "
+            f"metropolitana di Milano in {ctx.territory.name}; n.d. per gli altri "
+            f"{fmt(others, 'it')}. "
             "I file del tema riguardano l'intera CMM.",
             f"{title['en']}: data only for the {len(self.shared)} comuni of the Città "
-            f"metropolitana di Milano in {ctx.territory.name}; n.a. for the other {others}. "
+            f"metropolitana di Milano in {ctx.territory.name}; n.a. for the other "
+            f"{fmt(others, 'en')}. "
             "The theme's files cover the whole CMM.",
         )
 

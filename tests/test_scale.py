@@ -255,7 +255,7 @@ def test_lombardia_run_fills_the_cmm_and_says_nd_elsewhere(real_catalog, tmp_pat
         shapely.area(result.territory.comuni.geometry.values).sum() / 1e6,
     )
     notes = " ".join(n.render("it") for n in result.notes)
-    assert "dati solo per i 133 comuni" in notes and "n.d. per gli altri 1370" in notes
+    assert "dati solo per i 133 comuni" in notes and "n.d. per gli altri 1\u2009370." in notes
     areas = read_indicators(tmp_path / "lom" / "indicatori_aree.csv")
     assert "territorio" in set(areas["gruppo"]) and "cmm" not in set(areas["gruppo"])
 
