@@ -91,14 +91,14 @@ def point_comuni(comuni: gpd.GeoDataFrame, points_xy: np.ndarray) -> tuple[np.nd
     at national scale).
     """
     codes = comuni[KEY].astype(str).to_numpy()
-    row_of = {code: i for i, code in enumerate(codes)}
+    row_of = pd.Index(codes)
     found, rows = [], []
     for start in range(0, len(points_xy), CHUNK):
         chunk = shapely.points(points_xy[start : start + CHUNK])
         code = assign_comune(chunk, comuni.assign(**{KEY: codes}))
         hit = np.flatnonzero(code != None)  # noqa: E711  (object array of codes or None)
         found.append(start + hit)
-        rows.append(np.array([row_of[c] for c in code[hit]], dtype=np.int64))
+        rows.append(row_of.get_indexer(code[hit].astype(str)).astype(np.int64))
     if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(found), np.concatenate(rows)

@@ -176,6 +176,11 @@ def province_partition(territory: Territory) -> pd.Series | None:
     return comuni.set_index(KEY)["cod_uts"]
 
 
+def cmm_codes(ctx: RunContext) -> list[str]:
+    """ISTAT codes of the CMM's comuni (the default territory), read without geometries."""
+    return list(ctx.catalog.codes("cmm_comuni"))
+
+
 class CmmThemes:
     """The themes whose layers cover the CMM alone, on a run of another territory.
 
@@ -210,8 +215,9 @@ class CmmThemes:
 
     def run(self, theme: Theme) -> None:
         """Run ``theme`` on the CMM and bring its columns to the shared comuni."""
-        sub = self.context()
         ctx, title = self.ctx, theme.title
+        if self._sub is None:  # the CMM's codes decide whether its context is worth building
+            self.shared = sorted(set(cmm_codes(ctx)) & set(ctx.territory.codes))
         others = len(ctx.territory.codes) - len(self.shared)
         if not self.shared:
             ctx.note(
@@ -224,6 +230,7 @@ class CmmThemes:
                 "n.a. for every comune.",
             )
             return
+        sub = self.context()
         before = set(sub.table.columns)
         theme.run(sub)
         added = [c for c in sub.table.columns if c not in before]
