@@ -85,9 +85,11 @@ def load_territory(
     >>> len(territory.comuni), territory.latest_year, int(territory.population().sum())
     (133, 2024, 3245459)
     """
-    selection = territory_selection(catalog, territorio) if territorio.strip() else None
-    if selection is not None and not selection.is_cmm:
-        return _load_selected_territory(catalog, areas, selection)
+    if territorio.strip():
+        italy = catalog.read(ITALY_COMUNI)  # read once: the selection and the geometries
+        selection = territory_selection(catalog, territorio, italy)
+        if not selection.is_cmm:
+            return _load_selected_territory(catalog, areas, selection, italy)
     frames = {layer_id: catalog.read(layer_id) for layer_id in TERRITORY_LAYERS}
     areas = builtin_areas() if areas is None else areas
     _check_area_codes(catalog, areas, set(frames["cmm_comuni"][KEY]))
@@ -115,8 +117,12 @@ ITALY_COMUNI = "italia_comuni"
 ITALY_UNITS = "italia_uts"
 
 
-def territory_selection(catalog: Catalog, territorio: str) -> Selection:
+def territory_selection(
+    catalog: Catalog, territorio: str, italy: gpd.GeoDataFrame | None = None
+) -> Selection:
     """The comuni ``territorio`` names, from the Italy boundaries layer's attributes.
+
+    ``italy``: the Italy comuni layer if already read (else it is read here).
 
     Examples
     --------
@@ -125,16 +131,18 @@ def territory_selection(catalog: Catalog, territorio: str) -> Selection:
     >>> lodi.name, len(lodi.codes)
     ('Provincia di Lodi', 60)
     """
-    comuni = catalog.read(ITALY_COMUNI)
+    comuni = catalog.read(ITALY_COMUNI) if italy is None else italy
     units = catalog.read(ITALY_UNITS)
     return select_territory(territorio, pd.DataFrame(comuni.drop(columns="geometry")), units)
 
 
 def _load_selected_territory(
-    catalog: Catalog, areas: dict[str, Area] | None, selection: Selection
+    catalog: Catalog,
+    areas: dict[str, Area] | None,
+    selection: Selection,
+    italy: gpd.GeoDataFrame,
 ) -> Territory:
     """A territory other than the CMM: comuni of Italy, the CMM's layers where they reach."""
-    italy = catalog.read(ITALY_COMUNI)
     comuni = italy[italy[KEY].isin(set(selection.codes))].reset_index(drop=True)
     outline = gpd.GeoDataFrame(
         {"nome": [selection.name]},

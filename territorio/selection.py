@@ -7,6 +7,7 @@ supra-municipal units (``cod_uts``, ``den_uts``, ``sigla``) and returns the code
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -145,8 +146,6 @@ def select_territory(spec: str, comuni: pd.DataFrame, units: pd.DataFrame) -> Se
         if code == CMM_UTS:
             return pick(table["cod_uts"] == CMM_UTS, "Città metropolitana di Milano", "cmm")
         return pick(table["cod_uts"] == code, f"{kind} di {name}", "uts")
-    import difflib
-
     names = [*REGIONS.values(), *units["den_uts"].astype(str)]
     close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
